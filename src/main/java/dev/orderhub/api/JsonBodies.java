@@ -1,0 +1,67 @@
+package dev.orderhub.api;
+
+import java.io.IOException;
+import java.io.InputStream;
+
+import com.fasterxml.jackson.core.JsonLocation;
+import com.fasterxml.jackson.core.JsonParser;
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.DeserializationFeature;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.ObjectReader;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
+import org.springframework.stereotype.Component;
+
+/**
+ * Reads request bodies as JSON trees, strictly: at most {@code orderhub.api.max-body-bytes}
+ * (413 beyond), one JSON value, no duplicate keys, valid UTF-8. Errors say where the JSON broke.
+ */
+@Component
+public class JsonBodies {
+
+    private final ObjectReader reader;
+    private final long maxBytes;
+
+    public JsonBodies(ObjectMapper json, @Value("${orderhub.api.max-body-bytes}") long maxBytes) {
+        this.reader = json.reader()
+                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
+                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.maxBytes = maxBytes;
+    }
+
+    public JsonNode read(HttpServletRequest request) {
+        if (request.getContentLengthLong() > maxBytes) {
+            throw tooLarge(request.getContentLengthLong());
+        }
+        byte[] body;
+        try (InputStream in = request.getInputStream()) {
+            body = in.readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxBytes + 1));
+        } catch (IOException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "unreadable_body", "body: could not be read");
+        }
+        if (body.length > maxBytes) {
+            throw tooLarge(-1);
+        }
+        if (body.length == 0) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_json", "body: is empty, a JSON object is required");
+        }
+        try {
+            return reader.readTree(body);
+        } catch (JsonProcessingException e) {
+            JsonLocation at = e.getLocation();
+            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_json", "body: not valid JSON" + where + ": "
+                    + e.getOriginalMessage());
+        } catch (IOException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_json", "body: not valid JSON: " + e.getMessage());
+        }
+    }
+
+    private ApiException tooLarge(long length) {
+        return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "body_too_large",
+                "body: at most " + maxBytes + " bytes" + (length > 0 ? ", was " + length : ""));
+    }
+}

@@ -1,0 +1,100 @@
+package dev.orderhub.api;
+
+import java.util.List;
+
+import com.fasterxml.jackson.annotation.JsonInclude;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.order.Order;
+import dev.orderhub.order.OrderIngress;
+import dev.orderhub.order.OrderNotFoundException;
+import dev.orderhub.order.OrderService;
+import dev.orderhub.order.OrderStatus;
+import dev.orderhub.order.OrderValidator;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Orders: the hub-native channel's intake and the order read API. */
+@RestController
+@RequestMapping(path = "/api", produces = MediaType.APPLICATION_JSON_VALUE)
+public class OrderApi {
+
+    private final ChannelRegistry channels;
+    private final OrderIngress ingress;
+    private final OrderService orders;
+    private final JsonBodies bodies;
+
+    public OrderApi(ChannelRegistry channels, OrderIngress ingress, OrderService orders, JsonBodies bodies) {
+        this.channels = channels;
+        this.ingress = ingress;
+        this.orders = orders;
+        this.bodies = bodies;
+    }
+
+    public record Accepted(String hubOrderId, OrderStatus status) {
+    }
+
+    /** 202 once the order is durably queued; 200 with the current status for a repeat. */
+    @PostMapping(path = "/channels/{channel}/orders", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Accepted> submit(@PathVariable String channel, HttpServletRequest request) {
+        channels.channel(channel).orElseThrow(() -> ApiException.notFound("channel \"" + channel + "\" is not configured"));
+        JsonNode body = bodies.read(request);
+        OrderIngress.Receipt receipt = ingress.submit(OrderValidator.validate(channel, body));
+        return ResponseEntity.status(receipt.accepted() ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .body(new Accepted(receipt.hubOrderId(), receipt.status()));
+    }
+
+    @GetMapping("/orders/{hubOrderId}")
+    public Order order(@PathVariable String hubOrderId) {
+        return orders.find(hubOrderId).orElseThrow(() -> new OrderNotFoundException(hubOrderId));
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record OrderList(List<Order> items, String next) {
+    }
+
+    @GetMapping("/orders")
+    public OrderList list(@RequestParam(required = false) String channel, @RequestParam(required = false) String status,
+                          @RequestParam(required = false) String sku, @RequestParam(required = false) Integer limit,
+                          @RequestParam(required = false) String cursor) {
+        OrderStatus wanted = null;
+        if (status != null) {
+            try {
+                wanted = OrderStatus.valueOf(status);
+            } catch (IllegalArgumentException e) {
+                throw ApiException.invalid("status: \"" + status + "\" is not an order status");
+            }
+        }
+        OrderService.OrderPage page = orders.list(channel, wanted, sku, Cursors.decode(cursor), Cursors.limit(limit));
+        return new OrderList(page.items(), Cursors.encode(page.next()));
+    }
+
+    /** Cancels the order and releases its stock; 409 when its status does not allow it. */
+    @PostMapping(path = "/orders/{hubOrderId}/cancel")
+    public Order cancel(@PathVariable String hubOrderId, HttpServletRequest request) {
+        String reason = "cancelled through the API";
+        if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
+            if (request.getContentType() == null || !MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(request.getContentType()))) {
+                throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
+                        "Content-Type " + request.getContentType() + " is not accepted; send application/json");
+            }
+            JsonNode body = bodies.read(request);
+            JsonNode given = body.get("reason");
+            if (given != null && !given.isNull()) {
+                if (!given.isTextual() || given.asText().isBlank() || given.asText().length() > 500) {
+                    throw ApiException.invalid("reason: must be a non-blank string of at most 500 characters");
+                }
+                reason = given.asText();
+            }
+        }
+        return orders.cancel(hubOrderId, reason);
+    }
+}

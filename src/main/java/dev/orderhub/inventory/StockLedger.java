@@ -1,0 +1,269 @@
+package dev.orderhub.inventory;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.Set;
+
+import dev.orderhub.messaging.EventTypes;
+import dev.orderhub.messaging.Outbox;
+import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.TransactionDefinition;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The stock ledger: on hand and reserved per (sku, location). Every reservation is one
+ * conditional UPDATE, so available never goes negative whatever the concurrency; the
+ * table's CHECK constraints guard the same invariant a second time.
+ */
+@Service
+public class StockLedger {
+
+    private final JdbcClient jdbc;
+    private final Outbox outbox;
+    private final ApplicationEventPublisher events;
+    private final Clock clock;
+    private final TransactionTemplate savepoint;
+
+    public StockLedger(JdbcClient jdbc, Outbox outbox, ApplicationEventPublisher events, Clock clock,
+                       PlatformTransactionManager transactions) {
+        this.jdbc = jdbc;
+        this.outbox = outbox;
+        this.events = events;
+        this.clock = clock;
+        this.savepoint = new TransactionTemplate(transactions);
+        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
+    }
+
+    /** The skus among these that the hub knows (stock has been set for them at some location). */
+    @Transactional(readOnly = true)
+    public Set<String> knownSkus(Collection<String> skus) {
+        if (skus.isEmpty()) {
+            return Set.of();
+        }
+        return new HashSet<>(jdbc.sql("SELECT DISTINCT sku FROM stock WHERE sku IN (:skus)")
+                .param("skus", List.copyOf(new LinkedHashSet<>(skus)))
+                .query(String.class).list());
+    }
+
+    /**
+     * Reserves every line of an order or none: each line at the first of {@code locations}
+     * that can hold it. On a shortfall everything this call reserved is rolled back to a
+     * savepoint and the outcome names the short sku. Runs inside the caller's transaction.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public ReservationOutcome reserveAll(String hubOrderId, Instant shipBy, List<LineToReserve> lines,
+                                         List<String> locations) {
+        // Lock rows in one order (by sku) so concurrent multi-line orders cannot deadlock.
+        List<LineToReserve> ordered = new ArrayList<>(lines);
+        ordered.sort(Comparator.comparing(LineToReserve::sku).thenComparing(LineToReserve::lineId));
+        OffsetDateTime now = now();
+        ReservationOutcome outcome = savepoint.execute(status -> {
+            List<Reservation> held = new ArrayList<>();
+            for (LineToReserve line : ordered) {
+                Optional<String> at = locations.stream().filter(location -> tryReserve(line, location, now)).findFirst();
+                if (at.isEmpty()) {
+                    status.setRollbackOnly();
+                    return new ReservationOutcome(List.of(), line.sku());
+                }
+                held.add(new Reservation(hubOrderId, line.lineId(), line.sku(), at.get(), line.qty()));
+            }
+            return new ReservationOutcome(held, null);
+        });
+        if (outcome.reserved()) {
+            for (Reservation r : outcome.reservations()) {
+                jdbc.sql("INSERT INTO reservations (hub_order_id, line_id, sku, location, qty, ship_by, reserved_at) "
+                                + "VALUES (:order, :line, :sku, :location, :qty, :shipBy, :now)")
+                        .param("order", hubOrderId).param("line", r.lineId()).param("sku", r.sku())
+                        .param("location", r.location()).param("qty", r.qty())
+                        .param("shipBy", shipBy == null ? null : shipBy.atOffset(ZoneOffset.UTC)).param("now", now)
+                        .update();
+                recordMovement(r.sku(), r.location(), "RESERVE", 0, r.qty(), null, hubOrderId, now);
+            }
+        }
+        return outcome;
+    }
+
+    private boolean tryReserve(LineToReserve line, String location, OffsetDateTime now) {
+        return jdbc.sql("UPDATE stock SET reserved = reserved + :qty, updated_at = :now "
+                        + "WHERE sku = :sku AND location = :location AND on_hand - reserved >= :qty")
+                .param("qty", line.qty()).param("now", now).param("sku", line.sku()).param("location", location)
+                .update() == 1;
+    }
+
+    /** Releases everything held for an order (cancel, backorder). Returns what was released. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public List<Reservation> release(String hubOrderId, String reason) {
+        List<Reservation> held = reservationsOf(hubOrderId);
+        OffsetDateTime now = now();
+        held.sort(Comparator.comparing(Reservation::sku).thenComparing(Reservation::location));
+        for (Reservation r : held) {
+            jdbc.sql("UPDATE stock SET reserved = reserved - :qty, updated_at = :now WHERE sku = :sku AND location = :location")
+                    .param("qty", r.qty()).param("now", now).param("sku", r.sku()).param("location", r.location())
+                    .update();
+            recordMovement(r.sku(), r.location(), "RELEASE", 0, -r.qty(), reason, hubOrderId, now);
+        }
+        jdbc.sql("DELETE FROM reservations WHERE hub_order_id = :order").param("order", hubOrderId).update();
+        return held;
+    }
+
+    @Transactional(readOnly = true)
+    public List<Reservation> reservationsOf(String hubOrderId) {
+        return new ArrayList<>(jdbc.sql("SELECT hub_order_id, line_id, sku, location, qty FROM reservations "
+                        + "WHERE hub_order_id = :order ORDER BY sku, location, line_id")
+                .param("order", hubOrderId)
+                .query((rs, n) -> new Reservation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getInt(5)))
+                .list());
+    }
+
+    /**
+     * Sets the absolute on-hand count (cycle count, ERP feed). A count below what is reserved
+     * is accepted: the shelf is the truth. Whole orders with the latest ship-by are released
+     * until available is back at zero or above; {@link ReservationsReleased} tells the order
+     * feature, which backorders them.
+     */
+    @Transactional
+    public StockLevel setOnHand(String sku, String location, long onHand, String reason) {
+        if (onHand < 0) {
+            throw new StockInputException("stock " + sku + " at " + location + ": onHand " + onHand + " is negative");
+        }
+        StockLevel before = lockRow(sku, location);
+        return applyCount(before, onHand, "COUNT", reason);
+    }
+
+    /** Applies a delta with a reason (receipt, damage, correction, ...). */
+    @Transactional
+    public StockLevel adjust(String sku, String location, long delta, String reason) {
+        StockLevel before = lockRow(sku, location);
+        long onHand = before.onHand() + delta;
+        if (onHand < 0) {
+            throw new StockInputException("stock " + sku + " at " + location + ": delta " + delta
+                    + " would take onHand from " + before.onHand() + " to " + onHand);
+        }
+        return applyCount(before, onHand, "ADJUST", reason);
+    }
+
+    private StockLevel applyCount(StockLevel before, long onHand, String kind, String reason) {
+        String sku = before.sku();
+        String location = before.location();
+        List<String> released = onHand < before.reserved()
+                ? releaseLatestShipBy(sku, location, before.reserved() - onHand)
+                : List.of();
+        if (!released.isEmpty()) {
+            events.publishEvent(new ReservationsReleased(released,
+                    "stock " + sku + " at " + location + " counted " + onHand + ", below what was reserved"));
+        }
+        OffsetDateTime now = now();
+        jdbc.sql("UPDATE stock SET on_hand = :onHand, updated_at = :now WHERE sku = :sku AND location = :location")
+                .param("onHand", onHand).param("now", now).param("sku", sku).param("location", location)
+                .update();
+        StockLevel after = level(sku, location).orElseThrow();
+        recordMovement(sku, location, kind, after.onHand() - before.onHand(), 0, reason, null, now);
+        stockChanged(after, kind);
+        return after;
+    }
+
+    /** Releases whole orders, latest ship-by first (no ship-by counts as latest), until {@code excess} is freed. */
+    private List<String> releaseLatestShipBy(String sku, String location, long excess) {
+        List<Map.Entry<String, Integer>> candidates = jdbc.sql(
+                        "SELECT hub_order_id, SUM(qty) FROM reservations WHERE sku = :sku AND location = :location "
+                                + "GROUP BY hub_order_id ORDER BY MAX(ship_by) DESC NULLS FIRST, hub_order_id DESC")
+                .param("sku", sku).param("location", location)
+                .query((rs, n) -> Map.entry(rs.getString(1), rs.getInt(2)))
+                .list();
+        List<String> released = new ArrayList<>();
+        long freed = 0;
+        for (Map.Entry<String, Integer> candidate : candidates) {
+            if (freed >= excess) {
+                break;
+            }
+            for (Reservation r : release(candidate.getKey(), "count below reservations")) {
+                if (!(r.sku().equals(sku) && r.location().equals(location))) {
+                    level(r.sku(), r.location()).ifPresent(level -> stockChanged(level, "RELEASE"));
+                }
+            }
+            freed += candidate.getValue();
+            released.add(candidate.getKey());
+        }
+        return released;
+    }
+
+    /** Creates the row if the sku is new at this location, then locks it for this transaction. */
+    private StockLevel lockRow(String sku, String location) {
+        jdbc.sql("INSERT INTO stock (sku, location, on_hand, reserved, updated_at) VALUES (:sku, :location, 0, 0, :now) "
+                        + "ON CONFLICT DO NOTHING")
+                .param("sku", sku).param("location", location).param("now", now())
+                .update();
+        return jdbc.sql("SELECT sku, location, on_hand, reserved FROM stock WHERE sku = :sku AND location = :location FOR UPDATE")
+                .param("sku", sku).param("location", location)
+                .query(StockLedger::mapLevel).single();
+    }
+
+    @Transactional(readOnly = true)
+    public Optional<StockLevel> level(String sku, String location) {
+        return jdbc.sql("SELECT sku, location, on_hand, reserved FROM stock WHERE sku = :sku AND location = :location")
+                .param("sku", sku).param("location", location)
+                .query(StockLedger::mapLevel).optional();
+    }
+
+    /** Every location that holds (or held) this sku, in location order. Empty when the sku is unknown. */
+    @Transactional(readOnly = true)
+    public List<StockLevel> levels(String sku) {
+        return jdbc.sql("SELECT sku, location, on_hand, reserved FROM stock WHERE sku = :sku ORDER BY location")
+                .param("sku", sku)
+                .query(StockLedger::mapLevel).list();
+    }
+
+    /** Publishes stock.changed for each (sku, location) a reservation change touched. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void announce(Collection<Reservation> changed, String cause) {
+        Map<String, Reservation> distinct = new LinkedHashMap<>();
+        changed.forEach(r -> distinct.putIfAbsent(r.sku() + '\u0000' + r.location(), r));
+        distinct.values().forEach(r -> level(r.sku(), r.location()).ifPresent(level -> stockChanged(level, cause)));
+    }
+
+    private void stockChanged(StockLevel level, String cause) {
+        outbox.append(EventTypes.STOCK_CHANGED, level.sku(), new StockChanged(level.sku(), level.location(),
+                level.onHand(), level.reserved(), level.available(), cause));
+    }
+
+    private void recordMovement(String sku, String location, String kind, long onHandDelta, long reservedDelta,
+                                String reason, String reference, OffsetDateTime at) {
+        jdbc.sql("INSERT INTO stock_movements (sku, location, kind, on_hand_delta, reserved_delta, on_hand_after, "
+                        + "reserved_after, reason, reference, at) "
+                        + "SELECT sku, location, :kind, :onHandDelta, :reservedDelta, on_hand, reserved, :reason, :reference, :at "
+                        + "FROM stock WHERE sku = :sku AND location = :location")
+                .param("kind", kind).param("onHandDelta", onHandDelta).param("reservedDelta", reservedDelta)
+                .param("reason", reason).param("reference", reference).param("at", at)
+                .param("sku", sku).param("location", location)
+                .update();
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static StockLevel mapLevel(java.sql.ResultSet rs, int row) throws java.sql.SQLException {
+        return new StockLevel(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4));
+    }
+
+    /** Payload of the stock.changed event. */
+    public record StockChanged(String sku, String location, long onHand, long reserved, long available, String cause) {
+    }
+}

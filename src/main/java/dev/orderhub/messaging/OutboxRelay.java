@@ -1,0 +1,123 @@
+package dev.orderhub.messaging;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import jakarta.jms.Connection;
+import jakarta.jms.ConnectionFactory;
+import jakarta.jms.JMSException;
+import jakarta.jms.MessageProducer;
+import jakarta.jms.Session;
+import jakarta.jms.TextMessage;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * Publishes committed outbox events to their Artemis topics (routes/outbox-relay.camel.yaml
+ * calls it on a timer). Each batch goes out in one JMS transaction and is then marked
+ * published. If the hub dies between the two, the batch is sent again with the same
+ * {@code _AMQ_DUPL_ID}, which the broker's duplicate detection drops. Rows are claimed with
+ * SKIP LOCKED, so several hub instances can relay side by side without sending a row twice.
+ */
+@Component("outboxRelay")
+public class OutboxRelay {
+
+    /** Artemis duplicate detection property. */
+    public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+
+    private final JdbcClient jdbc;
+    private final ConnectionFactory connectionFactory;
+    private final TransactionTemplate transaction;
+    private final Clock clock;
+    private final int batchSize;
+    private final Duration keepPublished;
+    private volatile Instant nextPurge = Instant.MIN;
+
+    public OutboxRelay(JdbcClient jdbc, ConnectionFactory connectionFactory, PlatformTransactionManager transactions,
+                       Clock clock, @Value("${orderhub.outbox.batch-size:500}") int batchSize,
+                       @Value("${orderhub.outbox.keep-published-hours:24}") long keepPublishedHours) {
+        this.jdbc = jdbc;
+        this.connectionFactory = connectionFactory;
+        this.transaction = new TransactionTemplate(transactions);
+        this.clock = clock;
+        this.batchSize = batchSize;
+        this.keepPublished = Duration.ofHours(keepPublishedHours);
+    }
+
+    /** Publishes everything committed so far; returns how many events went out. */
+    public int relay() {
+        int total = 0;
+        int published;
+        do {
+            published = transaction.execute(status -> publishBatch());
+            total += published;
+        } while (published == batchSize);
+        purgeOld();
+        return total;
+    }
+
+    private int publishBatch() {
+        List<Row> rows = jdbc.sql("SELECT id, event_id, type, group_key, payload, created_at FROM outbox "
+                        + "WHERE published_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED")
+                .param("limit", batchSize)
+                .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
+                        rs.getString(5), rs.getObject(6, OffsetDateTime.class)))
+                .list();
+        if (rows.isEmpty()) {
+            return 0;
+        }
+        send(rows);
+        jdbc.sql("UPDATE outbox SET published_at = :now WHERE id IN (:ids)")
+                .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
+                .param("ids", rows.stream().map(Row::id).toList())
+                .update();
+        return rows.size();
+    }
+
+    private void send(List<Row> rows) {
+        try (Connection connection = connectionFactory.createConnection();
+             Session session = connection.createSession(true, Session.SESSION_TRANSACTED);
+             MessageProducer producer = session.createProducer(null)) {
+            for (Row row : rows) {
+                TextMessage message = session.createTextMessage(row.envelope());
+                message.setJMSType(row.type());
+                message.setStringProperty(DUPLICATE_ID, row.eventId());
+                message.setStringProperty("eventId", row.eventId());
+                if (row.groupKey() != null) {
+                    message.setStringProperty("JMSXGroupID", row.groupKey());
+                }
+                producer.send(session.createTopic(row.type()), message);
+            }
+            session.commit();
+        } catch (JMSException e) {
+            throw new IllegalStateException("outbox: publishing " + rows.size() + " events failed, will retry", e);
+        }
+    }
+
+    private void purgeOld() {
+        Instant now = clock.instant();
+        if (now.isBefore(nextPurge)) {
+            return;
+        }
+        nextPurge = now.plus(Duration.ofMinutes(1));
+        jdbc.sql("DELETE FROM outbox WHERE published_at < :before")
+                .param("before", now.minus(keepPublished).atOffset(ZoneOffset.UTC))
+                .update();
+    }
+
+    private record Row(long id, String eventId, String type, String groupKey, String payload, OffsetDateTime createdAt) {
+
+        /** The event envelope {id, type, time, payload}; the payload is already JSON. */
+        String envelope() {
+            return "{\"id\":\"" + eventId + "\",\"type\":\"" + type + "\",\"time\":\"" + createdAt.toInstant()
+                    + "\",\"payload\":" + payload + "}";
+        }
+    }
+}

@@ -1,0 +1,214 @@
+package dev.orderhub.order;
+
+import java.math.BigDecimal;
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/** Orders, their lines and their history in the database. Only the order feature uses it. */
+@Repository
+class OrderStore {
+
+    private static final String ORDER_COLUMNS = "hub_order_id, channel, channel_order_id, status, fulfilment_mode, "
+            + "placed_at, ship_by, deliver_by, currency, buyer_name, buyer_email, ship_to_name, ship_to_line1, "
+            + "ship_to_line2, ship_to_city, ship_to_region, ship_to_postal, ship_to_country, hold_reason, received_at, "
+            + "updated_at, seq";
+
+    private final JdbcClient jdbc;
+
+    OrderStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** Inserts the order as RECEIVED unless (channel, channelOrderId) is already stored. True when inserted. */
+    boolean insertIfAbsent(String hubOrderId, OrderSubmission s, Instant now) {
+        int inserted = jdbc.sql("INSERT INTO orders (hub_order_id, channel, channel_order_id, status, fulfilment_mode, "
+                        + "placed_at, ship_by, deliver_by, currency, buyer_name, buyer_email, ship_to_name, ship_to_line1, "
+                        + "ship_to_line2, ship_to_city, ship_to_region, ship_to_postal, ship_to_country, received_at, updated_at) "
+                        + "VALUES (:id, :channel, :channelOrderId, 'RECEIVED', :mode, :placedAt, :shipBy, :deliverBy, :currency, "
+                        + ":buyerName, :buyerEmail, :name, :line1, :line2, :city, :region, :postal, :country, :now, :now) "
+                        + "ON CONFLICT DO NOTHING")
+                .param("id", hubOrderId)
+                .param("channel", s.channel())
+                .param("channelOrderId", s.channelOrderId())
+                .param("mode", s.fulfilmentMode().name())
+                .param("placedAt", utc(s.placedAt()))
+                .param("shipBy", utc(s.shipBy()))
+                .param("deliverBy", utc(s.deliverBy()))
+                .param("currency", s.currency())
+                .param("buyerName", s.buyer() == null ? null : s.buyer().name())
+                .param("buyerEmail", s.buyer() == null ? null : s.buyer().email())
+                .param("name", s.shipTo().name())
+                .param("line1", s.shipTo().line1())
+                .param("line2", s.shipTo().line2())
+                .param("city", s.shipTo().city())
+                .param("region", s.shipTo().region())
+                .param("postal", s.shipTo().postalCode())
+                .param("country", s.shipTo().country())
+                .param("now", utc(now))
+                .update();
+        if (inserted == 0) {
+            return false;
+        }
+        int position = 0;
+        for (OrderLine line : s.lines()) {
+            jdbc.sql("INSERT INTO order_lines (hub_order_id, line_id, position, sku, qty, unit_price, tax) "
+                            + "VALUES (:id, :lineId, :position, :sku, :qty, :unitPrice, :tax)")
+                    .param("id", hubOrderId).param("lineId", line.lineId()).param("position", position++)
+                    .param("sku", line.sku()).param("qty", line.qty()).param("unitPrice", line.unitPrice())
+                    .param("tax", line.tax())
+                    .update();
+        }
+        return true;
+    }
+
+    Optional<OrderStatus> status(String hubOrderId) {
+        return jdbc.sql("SELECT status FROM orders WHERE hub_order_id = :id").param("id", hubOrderId)
+                .query((rs, n) -> OrderStatus.valueOf(rs.getString(1))).optional();
+    }
+
+    /** Locks the order row for this transaction and returns its status and fulfilment mode. */
+    Optional<Map.Entry<OrderStatus, FulfilmentMode>> lock(String hubOrderId) {
+        return jdbc.sql("SELECT status, fulfilment_mode FROM orders WHERE hub_order_id = :id FOR UPDATE")
+                .param("id", hubOrderId)
+                .query((rs, n) -> Map.entry(OrderStatus.valueOf(rs.getString(1)), FulfilmentMode.valueOf(rs.getString(2))))
+                .optional();
+    }
+
+    /** Compare-and-set of the status: applies only if the order is still in {@code from}. */
+    boolean updateStatus(String hubOrderId, OrderStatus from, OrderStatus to, String holdReason, Instant now) {
+        return jdbc.sql("UPDATE orders SET status = :to, hold_reason = :holdReason, updated_at = :now "
+                        + "WHERE hub_order_id = :id AND status = :from")
+                .param("to", to.name()).param("holdReason", holdReason).param("now", utc(now))
+                .param("id", hubOrderId).param("from", from.name())
+                .update() == 1;
+    }
+
+    void appendEvent(String hubOrderId, String type, OrderStatus from, OrderStatus to, String detail, Instant at) {
+        jdbc.sql("INSERT INTO order_events (hub_order_id, type, from_status, to_status, detail, at) "
+                        + "VALUES (:id, :type, :from, :to, :detail, :at)")
+                .param("id", hubOrderId).param("type", type)
+                .param("from", from == null ? null : from.name()).param("to", to == null ? null : to.name())
+                .param("detail", detail == null || detail.length() <= 1000 ? detail : detail.substring(0, 1000))
+                .param("at", utc(at))
+                .update();
+    }
+
+    Optional<Order> find(String hubOrderId) {
+        return jdbc.sql("SELECT " + ORDER_COLUMNS + " FROM orders WHERE hub_order_id = :id")
+                .param("id", hubOrderId)
+                .query(OrderStore::mapHeader).optional()
+                .map(header -> header.complete(lines(List.of(hubOrderId)).getOrDefault(hubOrderId, List.of()),
+                        events(hubOrderId)));
+    }
+
+    /** A page of orders in intake order, after {@code afterSeq}, filtered by what is given. */
+    Page list(String channel, OrderStatus status, String sku, long afterSeq, int limit) {
+        StringBuilder where = new StringBuilder(" WHERE o.seq > :after");
+        if (channel != null) {
+            where.append(" AND o.channel = :channel");
+        }
+        if (status != null) {
+            where.append(" AND o.status = :status");
+        }
+        if (sku != null) {
+            where.append(" AND EXISTS (SELECT 1 FROM order_lines l WHERE l.hub_order_id = o.hub_order_id AND l.sku = :sku)");
+        }
+        JdbcClient.StatementSpec query = jdbc.sql("SELECT " + ORDER_COLUMNS.replaceAll("(^|, )", "$1o.") + " FROM orders o"
+                        + where + " ORDER BY o.seq LIMIT :limit")
+                .param("after", afterSeq).param("limit", limit + 1);
+        if (channel != null) {
+            query = query.param("channel", channel);
+        }
+        if (status != null) {
+            query = query.param("status", status.name());
+        }
+        if (sku != null) {
+            query = query.param("sku", sku);
+        }
+        List<Header> headers = query.query(OrderStore::mapHeader).list();
+        boolean more = headers.size() > limit;
+        List<Header> page = more ? headers.subList(0, limit) : headers;
+        Map<String, List<OrderLine>> lines = page.isEmpty() ? Map.of()
+                : lines(page.stream().map(h -> h.hubOrderId).toList());
+        List<Order> orders = page.stream().map(h -> h.complete(lines.getOrDefault(h.hubOrderId, List.of()), null)).toList();
+        return new Page(orders, more ? page.get(page.size() - 1).seq : null);
+    }
+
+    private Map<String, List<OrderLine>> lines(List<String> hubOrderIds) {
+        Map<String, List<OrderLine>> byOrder = new LinkedHashMap<>();
+        jdbc.sql("SELECT hub_order_id, line_id, sku, qty, unit_price, tax FROM order_lines "
+                        + "WHERE hub_order_id IN (:ids) ORDER BY hub_order_id, position")
+                .param("ids", hubOrderIds)
+                .query((ResultSet rs) -> {
+                    byOrder.computeIfAbsent(rs.getString(1), k -> new ArrayList<>()).add(new OrderLine(rs.getString(2),
+                            rs.getString(3), rs.getInt(4), rs.getBigDecimal(5).stripTrailingZeros(),
+                            rs.getBigDecimal(6).stripTrailingZeros()));
+                });
+        return byOrder;
+    }
+
+    private List<OrderEvent> events(String hubOrderId) {
+        return jdbc.sql("SELECT at, type, from_status, to_status, detail FROM order_events WHERE hub_order_id = :id ORDER BY id")
+                .param("id", hubOrderId)
+                .query((rs, n) -> new OrderEvent(instant(rs, 1), rs.getString(2), statusOrNull(rs.getString(3)),
+                        statusOrNull(rs.getString(4)), rs.getString(5)))
+                .list();
+    }
+
+    record Page(List<Order> orders, Long lastSeq) {
+    }
+
+    /** The orders row, before lines and events are attached. */
+    private record Header(String hubOrderId, String channel, String channelOrderId, OrderStatus status,
+                          FulfilmentMode mode, Instant placedAt, Instant shipBy, Instant deliverBy, String currency,
+                          Buyer buyer, Address shipTo, String holdReason, Instant receivedAt, Instant updatedAt, long seq) {
+
+        Order complete(List<OrderLine> lines, List<OrderEvent> events) {
+            BigDecimal subtotal = BigDecimal.ZERO;
+            BigDecimal tax = BigDecimal.ZERO;
+            for (OrderLine line : lines) {
+                subtotal = subtotal.add(line.unitPrice().multiply(BigDecimal.valueOf(line.qty())));
+                tax = tax.add(line.tax());
+            }
+            Totals totals = new Totals(subtotal.stripTrailingZeros(), tax.stripTrailingZeros(),
+                    subtotal.add(tax).stripTrailingZeros(), currency);
+            return new Order(hubOrderId, channel, channelOrderId, status, mode, placedAt, shipBy, deliverBy, currency,
+                    buyer, shipTo, lines, totals, holdReason, receivedAt, updatedAt, events);
+        }
+    }
+
+    private static Header mapHeader(ResultSet rs, int row) throws SQLException {
+        String buyerName = rs.getString(10);
+        String buyerEmail = rs.getString(11);
+        return new Header(rs.getString(1), rs.getString(2), rs.getString(3), OrderStatus.valueOf(rs.getString(4)),
+                FulfilmentMode.valueOf(rs.getString(5)), instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9),
+                buyerName == null && buyerEmail == null ? null : new Buyer(buyerName, buyerEmail),
+                new Address(rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16),
+                        rs.getString(17), rs.getString(18)),
+                rs.getString(19), instant(rs, 20), instant(rs, 21), rs.getLong(22));
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OrderStatus statusOrNull(String value) {
+        return value == null ? null : OrderStatus.valueOf(value);
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant == null ? null : instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,244 @@
+package dev.orderhub.order;
+
+import java.math.BigDecimal;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Currency;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Locale;
+import java.util.Set;
+import java.util.stream.Collectors;
+
+import com.fasterxml.jackson.databind.JsonNode;
+
+/**
+ * Turns a canonical order JSON into an {@link OrderSubmission}, or refuses it naming every
+ * field that is wrong and how (e.g. {@code lines[1].qty: must be between 1 and 10000, was 0}).
+ * The same rules apply whether the order came over HTTP or straight onto the intake queue.
+ */
+public final class OrderValidator {
+
+    public static final int MAX_QTY = 10_000;
+    public static final int MAX_LINES = 500;
+    private static final BigDecimal MAX_PRICE = new BigDecimal("1000000000");
+    private static final Set<String> CURRENCIES = Currency.getAvailableCurrencies().stream()
+            .map(Currency::getCurrencyCode).collect(Collectors.toUnmodifiableSet());
+    private static final Set<String> COUNTRIES = Set.of(Locale.getISOCountries());
+
+    private final List<String> problems = new ArrayList<>();
+
+    private OrderValidator() {
+    }
+
+    /** Validates an order posted for {@code channel}; throws {@link InvalidOrderException} listing every problem. */
+    public static OrderSubmission validate(String channel, JsonNode body) {
+        return new OrderValidator().read(channel, body);
+    }
+
+    private OrderSubmission read(String channel, JsonNode body) {
+        if (body == null || !body.isObject()) {
+            throw new InvalidOrderException("body: must be a JSON object");
+        }
+        String channelOrderId = text(body, "channelOrderId", "channelOrderId", 100, true);
+        FulfilmentMode mode = fulfilmentMode(body.get("fulfilmentMode"));
+        Instant placedAt = instant(body, "placedAt", true);
+        Instant shipBy = instant(body, "shipBy", false);
+        Instant deliverBy = instant(body, "deliverBy", false);
+        String currency = text(body, "currency", "currency", 3, true);
+        if (currency != null && !CURRENCIES.contains(currency)) {
+            problems.add("currency: \"" + currency + "\" is not an ISO 4217 currency code");
+        }
+        Buyer buyer = buyer(body.get("buyer"));
+        Address shipTo = address(body.get("shipTo"));
+        List<OrderLine> lines = lines(body.get("lines"));
+        if (!problems.isEmpty()) {
+            throw new InvalidOrderException(problems);
+        }
+        return new OrderSubmission(channel, channelOrderId, mode, placedAt, shipBy, deliverBy, currency, buyer,
+                shipTo, lines);
+    }
+
+    private FulfilmentMode fulfilmentMode(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return FulfilmentMode.MERCHANT;
+        }
+        if (node.isTextual()) {
+            for (FulfilmentMode mode : FulfilmentMode.values()) {
+                if (mode.name().equals(node.asText())) {
+                    return mode;
+                }
+            }
+        }
+        problems.add("fulfilmentMode: must be one of MERCHANT, CHANNEL, PRIME_MERCHANT, MCF, was " + node);
+        return null;
+    }
+
+    private Buyer buyer(JsonNode node) {
+        if (node == null || node.isNull()) {
+            return null;
+        }
+        if (!node.isObject()) {
+            problems.add("buyer: must be an object");
+            return null;
+        }
+        return new Buyer(text(node, "name", "buyer.name", 200, false), text(node, "email", "buyer.email", 200, false));
+    }
+
+    private Address address(JsonNode node) {
+        if (node == null || node.isNull()) {
+            problems.add("shipTo: is required");
+            return null;
+        }
+        if (!node.isObject()) {
+            problems.add("shipTo: must be an object");
+            return null;
+        }
+        String country = text(node, "country", "shipTo.country", 2, true);
+        if (country != null && !COUNTRIES.contains(country)) {
+            problems.add("shipTo.country: \"" + country + "\" is not an ISO 3166-1 alpha-2 country code");
+        }
+        return new Address(text(node, "name", "shipTo.name", 200, true), text(node, "line1", "shipTo.line1", 200, true),
+                text(node, "line2", "shipTo.line2", 200, false), text(node, "city", "shipTo.city", 100, true),
+                text(node, "region", "shipTo.region", 100, false),
+                text(node, "postalCode", "shipTo.postalCode", 32, true), country);
+    }
+
+    private List<OrderLine> lines(JsonNode node) {
+        if (node == null || node.isNull()) {
+            problems.add("lines: is required");
+            return List.of();
+        }
+        if (!node.isArray()) {
+            problems.add("lines: must be an array");
+            return List.of();
+        }
+        if (node.isEmpty()) {
+            problems.add("lines: must hold at least one line");
+            return List.of();
+        }
+        if (node.size() > MAX_LINES) {
+            problems.add("lines: at most " + MAX_LINES + " lines, was " + node.size());
+            return List.of();
+        }
+        List<OrderLine> lines = new ArrayList<>();
+        Set<String> lineIds = new HashSet<>();
+        for (int i = 0; i < node.size(); i++) {
+            String at = "lines[" + i + "]";
+            JsonNode line = node.get(i);
+            if (!line.isObject()) {
+                problems.add(at + ": must be an object");
+                continue;
+            }
+            String lineId = text(line, "lineId", at + ".lineId", 100, true);
+            if (lineId != null && !lineIds.add(lineId)) {
+                problems.add(at + ".lineId: \"" + lineId + "\" appears twice in this order");
+            }
+            String sku = text(line, "sku", at + ".sku", 100, true);
+            Integer qty = qty(line.get("qty"), at + ".qty");
+            BigDecimal unitPrice = money(line.get("unitPrice"), at + ".unitPrice", true);
+            BigDecimal tax = money(line.get("tax"), at + ".tax", false);
+            if (qty != null) {
+                lines.add(new OrderLine(lineId, sku, qty, unitPrice, tax == null ? BigDecimal.ZERO : tax));
+            }
+        }
+        return lines;
+    }
+
+    private Integer qty(JsonNode node, String at) {
+        if (node == null || node.isNull()) {
+            problems.add(at + ": is required");
+            return null;
+        }
+        if (!node.isIntegralNumber() || !node.canConvertToInt()) {
+            problems.add(at + ": must be a whole number, was " + abbreviate(node.toString()));
+            return null;
+        }
+        int qty = node.intValue();
+        if (qty < 1 || qty > MAX_QTY) {
+            problems.add(at + ": must be between 1 and " + MAX_QTY + ", was " + qty);
+            return null;
+        }
+        return qty;
+    }
+
+    private BigDecimal money(JsonNode node, String at, boolean required) {
+        if (node == null || node.isNull()) {
+            if (required) {
+                problems.add(at + ": is required");
+            }
+            return null;
+        }
+        if (!node.isNumber()) {
+            problems.add(at + ": must be a number, was " + abbreviate(node.toString()));
+            return null;
+        }
+        BigDecimal value = node.decimalValue();
+        if (value.signum() < 0 || value.compareTo(MAX_PRICE) >= 0) {
+            problems.add(at + ": must be between 0 and " + MAX_PRICE.toPlainString() + ", was " + value.toPlainString());
+            return null;
+        }
+        if (value.stripTrailingZeros().scale() > 4) {
+            problems.add(at + ": at most 4 decimal places, was " + value.toPlainString());
+            return null;
+        }
+        return value;
+    }
+
+    private Instant instant(JsonNode parent, String field, boolean required) {
+        JsonNode node = parent.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                problems.add(field + ": is required");
+            }
+            return null;
+        }
+        if (!node.isTextual()) {
+            problems.add(field + ": must be an ISO-8601 date-time string, was " + abbreviate(node.toString()));
+            return null;
+        }
+        try {
+            return OffsetDateTime.parse(node.asText()).toInstant();
+        } catch (DateTimeParseException e) {
+            problems.add(field + ": \"" + abbreviate(node.asText()) + "\" is not an ISO-8601 date-time with offset "
+                    + "(e.g. 2026-11-26T10:15:00Z)");
+            return null;
+        }
+    }
+
+    private String text(JsonNode parent, String field, String at, int maxLength, boolean required) {
+        JsonNode node = parent.get(field);
+        if (node == null || node.isNull()) {
+            if (required) {
+                problems.add(at + ": is required");
+            }
+            return null;
+        }
+        if (!node.isTextual()) {
+            problems.add(at + ": must be a string, was " + abbreviate(node.toString()));
+            return null;
+        }
+        String value = node.asText();
+        if (value.isBlank()) {
+            if (required) {
+                problems.add(at + ": is blank");
+            }
+            return null;
+        }
+        if (value.length() > maxLength) {
+            problems.add(at + ": at most " + maxLength + " characters, was " + value.length());
+            return null;
+        }
+        if (value.chars().anyMatch(Character::isISOControl)) {
+            problems.add(at + ": contains control characters");
+            return null;
+        }
+        return value;
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
+    }
+}
