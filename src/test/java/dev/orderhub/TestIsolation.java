@@ -1,0 +1,60 @@
+package dev.orderhub;
+
+import java.sql.Connection;
+import java.sql.DriverManager;
+import java.sql.SQLException;
+import java.sql.Statement;
+import java.util.Arrays;
+import java.util.HashMap;
+import java.util.Map;
+import java.util.UUID;
+
+import org.springframework.context.ApplicationContextInitializer;
+import org.springframework.context.ConfigurableApplicationContext;
+import org.springframework.context.event.ContextClosedEvent;
+import org.springframework.core.env.ConfigurableEnvironment;
+import org.springframework.core.env.MapPropertySource;
+
+/**
+ * Gives every test application context its own data directory (H2 file, Artemis journal)
+ * and, under the postgres profile, its own schema in PostgreSQL database {@code test},
+ * dropped when the context closes. Cached contexts therefore never share state.
+ */
+public class TestIsolation implements ApplicationContextInitializer<ConfigurableApplicationContext> {
+
+    /** PostgreSQL for tests: 127.0.0.1:5432, database test, user postgres, no password (override with env). */
+    public static final String PG_URL = System.getenv().getOrDefault("ORDERHUB_TEST_PG_URL",
+            "jdbc:postgresql://127.0.0.1:5432/test");
+    public static final String PG_USER = System.getenv().getOrDefault("ORDERHUB_TEST_PG_USER", "postgres");
+    public static final String PG_PASSWORD = System.getenv().getOrDefault("ORDERHUB_TEST_PG_PASSWORD", "");
+
+    @Override
+    public void initialize(ConfigurableApplicationContext context) {
+        ConfigurableEnvironment environment = context.getEnvironment();
+        String runId = UUID.randomUUID().toString().replace("-", "").substring(0, 12);
+        Map<String, Object> properties = new HashMap<>();
+        properties.put("orderhub.test-run-id", runId);
+        if (Arrays.asList(environment.getActiveProfiles()).contains("postgres")) {
+            String schema = "t_" + runId;
+            properties.put("spring.datasource.url", PG_URL + (PG_URL.contains("?") ? "&" : "?") + "currentSchema=" + schema);
+            properties.put("spring.datasource.username", PG_USER);
+            properties.put("spring.datasource.password", PG_PASSWORD);
+            properties.put("spring.flyway.schemas", schema);
+            context.addApplicationListener(event -> {
+                if (event instanceof ContextClosedEvent) {
+                    dropSchema(schema);
+                }
+            });
+        }
+        environment.getPropertySources().addFirst(new MapPropertySource("orderhub-test-isolation", properties));
+    }
+
+    private static void dropSchema(String schema) {
+        try (Connection connection = DriverManager.getConnection(PG_URL, PG_USER, PG_PASSWORD);
+             Statement statement = connection.createStatement()) {
+            statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+        } catch (SQLException e) {
+            System.err.println("could not drop test schema " + schema + ": " + e.getMessage());
+        }
+    }
+}
