@@ -1,5 +1,7 @@
 package dev.orderhub;
 
+import java.io.IOException;
+import java.io.UncheckedIOException;
 import java.sql.Connection;
 import java.sql.DriverManager;
 import java.sql.SQLException;
@@ -9,14 +11,18 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
 import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
+import org.springframework.core.env.PropertySource;
+import org.springframework.core.io.ClassPathResource;
 
 /**
- * Gives every test application context its own data directory (H2 file, Artemis journal)
+ * Lays the test settings (orderhub-test.yaml) over the hub's configuration and gives every
+ * test application context its own data directory (H2 file, Artemis journal)
  * and, under the postgres profile, its own schema in PostgreSQL database {@code test},
  * dropped when the context closes. Cached contexts therefore never share state.
  */
@@ -45,6 +51,14 @@ public class TestIsolation implements ApplicationContextInitializer<Configurable
                     dropSchema(schema);
                 }
             });
+        }
+        try {
+            for (PropertySource<?> source : new YamlPropertySourceLoader().load("orderhub-test",
+                    new ClassPathResource("orderhub-test.yaml"))) {
+                environment.getPropertySources().addFirst(source);
+            }
+        } catch (IOException e) {
+            throw new UncheckedIOException("orderhub-test.yaml is unreadable", e);
         }
         environment.getPropertySources().addFirst(new MapPropertySource("orderhub-test-isolation", properties));
     }

@@ -2,7 +2,6 @@ package dev.orderhub.order;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -123,9 +122,11 @@ public class OrderService {
     public void onReservationsReleased(ReservationsReleased released) {
         Instant now = clock.instant();
         for (String id : released.hubOrderIds()) {
-            Map.Entry<OrderStatus, FulfilmentMode> current = store.lock(id).orElseThrow(() -> new OrderNotFoundException(id));
-            transition(id, current.getKey(), OrderStatus.BACKORDERED, current.getValue(), released.reason(), null, now);
-            LOG.info("order {} backordered: {}", id, released.reason());
+            // The count stands even for a reservation without an order (which would be a bug to look into).
+            store.lock(id).ifPresentOrElse(current -> {
+                transition(id, current.getKey(), OrderStatus.BACKORDERED, current.getValue(), released.reason(), null, now);
+                LOG.info("order {} backordered: {}", id, released.reason());
+            }, () -> LOG.warn("released reservations of {}, which is not a stored order", id));
         }
     }
 

@@ -1,0 +1,171 @@
+package dev.orderhub.api;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import java.nio.charset.StandardCharsets;
+import java.util.stream.Stream;
+
+import dev.orderhub.HubClient;
+import dev.orderhub.HubTest;
+import dev.orderhub.OrderJson;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.params.ParameterizedTest;
+import org.junit.jupiter.params.provider.Arguments;
+import org.junit.jupiter.params.provider.MethodSource;
+import org.springframework.boot.test.web.server.LocalServerPort;
+
+/**
+ * Bad input gets a 4xx with {"error", "detail"} naming the field and the problem, and nothing
+ * is stored: the order list of the channel stays empty and the exception store untouched.
+ */
+@HubTest
+class BadInputTest {
+
+    /** Orders in this test go to the pos channel only; every case must leave it without orders. */
+    private static final String CHANNEL = "pos";
+    private static final String VALID = OrderJson.of("BAD-1", "SKU-BAD", 1);
+
+    @LocalServerPort
+    int port;
+
+    HubClient hub;
+
+    @BeforeEach
+    void setUp() {
+        hub = new HubClient(port);
+    }
+
+    static Stream<Arguments> badOrders() {
+        return Stream.of(
+                bad("malformed JSON", "{\"channelOrderId\": ", 400, "invalid_json", "not valid JSON at line 1"),
+                bad("trailing garbage", VALID + " {}", 400, "invalid_json", "body"),
+                bad("duplicate key", "{\"channelOrderId\":\"a\",\"channelOrderId\":\"b\"}", 400, "invalid_json", "Duplicate field"),
+                bad("empty body", "", 400, "invalid_json", "empty"),
+                bad("array instead of object", "[1,2]", 400, "invalid_order", "body: must be a JSON object"),
+                bad("missing channelOrderId", VALID.replace("\"channelOrderId\":\"BAD-1\",", ""), 400, "invalid_order",
+                        "channelOrderId: is required"),
+                bad("blank channelOrderId", VALID.replace("\"BAD-1\"", "\"  \""), 400, "invalid_order", "channelOrderId: is blank"),
+                bad("channelOrderId not a string", VALID.replace("\"BAD-1\"", "42"), 400, "invalid_order",
+                        "channelOrderId: must be a string"),
+                bad("missing placedAt", VALID.replace("\"placedAt\":\"2026-11-26T09:30:00Z\",", ""), 400, "invalid_order",
+                        "placedAt: is required"),
+                bad("placedAt not a date", VALID.replace("2026-11-26T09:30:00Z", "yesterday"), 400, "invalid_order",
+                        "placedAt: \"yesterday\" is not an ISO-8601"),
+                bad("unknown currency", VALID.replace("\"EUR\"", "\"XYZ\""), 400, "invalid_order",
+                        "currency: \"XYZ\" is not an ISO 4217"),
+                bad("missing currency", VALID.replace("\"currency\":\"EUR\",", ""), 400, "invalid_order", "currency: is required"),
+                bad("missing shipTo", VALID.replaceAll("\"shipTo\":\\{[^}]*},", ""), 400, "invalid_order", "shipTo: is required"),
+                bad("blank shipTo.city", VALID.replace("\"Amsterdam\"", "\"\""), 400, "invalid_order", "shipTo.city: is blank"),
+                bad("unknown country", VALID.replace("\"NL\"", "\"XX\""), 400, "invalid_order",
+                        "shipTo.country: \"XX\" is not an ISO 3166-1"),
+                bad("missing lines", VALID.replaceAll(",\"lines\":\\[.*]", ""), 400, "invalid_order", "lines: is required"),
+                bad("empty lines", VALID.replaceAll("\"lines\":\\[.*]", "\"lines\":[]"), 400, "invalid_order",
+                        "lines: must hold at least one line"),
+                bad("blank sku", VALID.replace("\"SKU-BAD\"", "\" \""), 400, "invalid_order", "lines[0].sku: is blank"),
+                bad("qty zero", VALID.replace("\"qty\":1", "\"qty\":0"), 400, "invalid_order",
+                        "lines[0].qty: must be between 1 and 10000, was 0"),
+                bad("qty negative", VALID.replace("\"qty\":1", "\"qty\":-3"), 400, "invalid_order",
+                        "lines[0].qty: must be between 1 and 10000, was -3"),
+                bad("qty absurdly large", VALID.replace("\"qty\":1", "\"qty\":1000000"), 400, "invalid_order",
+                        "lines[0].qty: must be between 1 and 10000, was 1000000"),
+                bad("qty beyond int", VALID.replace("\"qty\":1", "\"qty\":99999999999999999999"), 400, "invalid_order",
+                        "lines[0].qty: must be a whole number"),
+                bad("qty as string", VALID.replace("\"qty\":1", "\"qty\":\"1\""), 400, "invalid_order",
+                        "lines[0].qty: must be a whole number"),
+                bad("qty fractional", VALID.replace("\"qty\":1", "\"qty\":1.5"), 400, "invalid_order",
+                        "lines[0].qty: must be a whole number"),
+                bad("negative price", VALID.replace("19.95", "-1"), 400, "invalid_order", "lines[0].unitPrice: must be between 0"),
+                bad("duplicate lineId", OrderJson.order("BAD-2").line("A", 1).line("B", 1).json().replace("\"lineId\":\"2\"",
+                        "\"lineId\":\"1\""), 400, "invalid_order", "lines[1].lineId: \"1\" appears twice"),
+                bad("several problems at once", VALID.replace("\"EUR\"", "\"XYZ\"").replace("\"qty\":1", "\"qty\":0"), 400,
+                        "invalid_order", "currency: \"XYZ\" is not an ISO 4217 currency code; lines[0].qty"));
+    }
+
+    private static Arguments bad(String name, String body, int status, String error, String detail) {
+        return Arguments.of(name, body, status, error, detail);
+    }
+
+    @ParameterizedTest(name = "{0}")
+    @MethodSource("badOrders")
+    void badOrderIsRefusedNamingTheProblemAndNothingIsStored(String name, String body, int status, String error,
+                                                              String detail) {
+        HubClient.Response response = hub.post("/api/channels/" + CHANNEL + "/orders", body);
+
+        assertThat(response.status()).as(response.body()).isEqualTo(status);
+        assertThat(response.text("error")).isEqualTo(error);
+        assertThat(response.text("detail")).contains(detail);
+        assertNothingStored();
+    }
+
+    @ParameterizedTest(name = "content type {0}")
+    @MethodSource("wrongContentTypes")
+    void wrongContentTypeIs415(String contentType) {
+        HubClient.Response response = hub.send("POST", "/api/channels/" + CHANNEL + "/orders", contentType,
+                VALID.getBytes(StandardCharsets.UTF_8));
+
+        assertThat(response.status()).isEqualTo(415);
+        assertThat(response.text("error")).isEqualTo("unsupported_media_type");
+        assertThat(response.text("detail")).contains("application/json");
+        assertNothingStored();
+    }
+
+    static Stream<String> wrongContentTypes() {
+        return Stream.of("text/plain", "application/xml", "application/x-www-form-urlencoded", null);
+    }
+
+    @org.junit.jupiter.api.Test
+    void oversizedBodyIs413() {
+        String padding = "x".repeat(300_000);
+        String body = VALID.replace("\"Ada Lovelace\",\"email\"", "\"" + padding + "\",\"email\"");
+        HubClient.Response response = hub.post("/api/channels/" + CHANNEL + "/orders", body);
+
+        assertThat(response.status()).isEqualTo(413);
+        assertThat(response.text("error")).isEqualTo("body_too_large");
+        assertThat(response.text("detail")).contains("at most 262144 bytes");
+        assertNothingStored();
+    }
+
+    @org.junit.jupiter.api.Test
+    void invalidUtf8Is400() {
+        byte[] body = VALID.replace("Amsterdam", "Amst__dam").getBytes(StandardCharsets.UTF_8);
+        int at = new String(body, StandardCharsets.UTF_8).indexOf("__");
+        body[at] = (byte) 0xC3;
+        body[at + 1] = (byte) 0x28; // not a continuation byte
+        HubClient.Response response = hub.send("POST", "/api/channels/" + CHANNEL + "/orders", "application/json", body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.text("error")).isEqualTo("invalid_json");
+        assertThat(response.text("detail")).contains("UTF-8");
+        assertNothingStored();
+    }
+
+    @org.junit.jupiter.api.Test
+    void deeplyNestedJsonIs400() {
+        String body = "{\"buyer\":" + "[".repeat(5000) + "]".repeat(5000) + "}";
+        HubClient.Response response = hub.post("/api/channels/" + CHANNEL + "/orders", body);
+
+        assertThat(response.status()).isEqualTo(400);
+        assertThat(response.text("error")).isEqualTo("invalid_json");
+        assertThat(response.text("detail")).contains("nesting depth");
+        assertNothingStored();
+    }
+
+    @org.junit.jupiter.api.Test
+    void unknownChannelIs404AndWrongMethodIs405() {
+        HubClient.Response unknown = hub.post("/api/channels/no-such-channel/orders", VALID);
+        assertThat(unknown.status()).isEqualTo(404);
+        assertThat(unknown.text("detail")).contains("no-such-channel");
+
+        HubClient.Response method = hub.send("DELETE", "/api/channels/" + CHANNEL + "/orders", null, null);
+        assertThat(method.status()).isEqualTo(405);
+        assertThat(method.text("error")).isEqualTo("method_not_allowed");
+        assertNothingStored();
+    }
+
+    private void assertNothingStored() {
+        HubClient.Response orders = hub.get("/api/orders?channel=" + CHANNEL);
+        assertThat(orders.json().get("items")).isEmpty();
+        assertThat(hub.get("/api/exceptions").json().get("items")).isEmpty();
+        assertThat(orders.body()).doesNotContain("Exception").doesNotContain("at dev.orderhub");
+    }
+}
