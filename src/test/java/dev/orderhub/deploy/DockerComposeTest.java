@@ -1,0 +1,111 @@
+package dev.orderhub.deploy;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * docker-compose.yml cannot be started here (no Docker engine), so its shape and wiring are
+ * checked: the services exist, the hub reaches PostgreSQL and Artemis by their service names,
+ * waits for them to be healthy, and no secret is written in the file.
+ */
+class DockerComposeTest {
+
+    private static final Path COMPOSE = Path.of("docker-compose.yml");
+    private static JsonNode services;
+
+    @BeforeAll
+    static void parse() throws Exception {
+        services = new ObjectMapper(new YAMLFactory()).readTree(COMPOSE.toFile()).get("services");
+    }
+
+    @Test
+    void hasPostgresArtemisAndTheHub() {
+        List<String> names = new ArrayList<>();
+        services.fieldNames().forEachRemaining(names::add);
+        assertThat(names).containsExactlyInAnyOrder("postgres", "artemis", "hub");
+        assertThat(services.get("postgres").get("image").asText()).startsWith("postgres:");
+        assertThat(services.get("artemis").get("image").asText()).startsWith("apache/activemq-artemis:");
+        assertThat(services.get("hub").get("deploy").get("replicas").asInt()).isGreaterThan(1);
+    }
+
+    @Test
+    void hubIsWiredToTheDatabaseAndBrokerServicesAndWaitsForThem() {
+        JsonNode hub = services.get("hub");
+        JsonNode env = hub.get("environment");
+        assertThat(env.get("SPRING_PROFILES_ACTIVE").asText()).isEqualTo("postgres");
+        assertThat(env.get("ORDERHUB_DB_URL").asText())
+                .isEqualTo("jdbc:postgresql://postgres:5432/" + services.get("postgres").get("environment").get("POSTGRES_DB").asText());
+        assertThat(env.get("ORDERHUB_DB_USER").asText())
+                .isEqualTo(services.get("postgres").get("environment").get("POSTGRES_USER").asText());
+        assertThat(env.get("ORDERHUB_BROKER_URL").asText()).isEqualTo("tcp://artemis:61616");
+        for (String dependency : List.of("postgres", "artemis")) {
+            assertThat(hub.get("depends_on").get(dependency).get("condition").asText()).isEqualTo("service_healthy");
+            assertThat(services.get(dependency).has("healthcheck")).as(dependency + " healthcheck").isTrue();
+        }
+        assertThat(hub.get("build").asText()).isEqualTo(".");
+        assertThat(Path.of("Dockerfile")).exists();
+    }
+
+    @Test
+    void secretsComeFromTheEnvironmentOnly() {
+        for (String secret : List.of("ORDERHUB_DB_PASSWORD", "ORDERHUB_BROKER_PASSWORD")) {
+            assertThat(services.get("hub").get("environment").get(secret).asText()).startsWith("${" + secret + ":?");
+        }
+        assertThat(services.get("postgres").get("environment").get("POSTGRES_PASSWORD").asText())
+                .startsWith("${ORDERHUB_DB_PASSWORD:?");
+        assertThat(services.get("artemis").get("environment").get("ARTEMIS_PASSWORD").asText())
+                .startsWith("${ORDERHUB_BROKER_PASSWORD:?");
+    }
+
+    @Test
+    void brokerGetsTheHubsAddressSettingsAndBindsNoReservedPort() throws Exception {
+        JsonNode artemis = services.get("artemis");
+        assertThat(artemis.get("volumes").toString()).contains("./config/artemis:/var/lib/artemis-instance/etc-override");
+        String settings = Files.readString(Path.of("config/artemis/broker.properties"));
+        assertThat(settings).contains("addressSettings.\"orders.intake\".deadLetterAddress=DLQ.orders.intake");
+        for (JsonNode service : services) {
+            if (service.has("ports")) {
+                for (JsonNode port : service.get("ports")) {
+                    assertThat(port.asText()).doesNotStartWith("5672").doesNotStartWith("1883").doesNotStartWith("5432")
+                            .doesNotStartWith("3306").doesNotStartWith("6379").doesNotStartWith("4222");
+                }
+            }
+        }
+    }
+
+    @Test
+    void dockerComposeAcceptsTheFile() throws Exception {
+        assumeTrue(onPath("docker-compose"), "docker-compose is not installed here (.ci/run installs it)");
+        ProcessBuilder check = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
+                .redirectErrorStream(true);
+        check.environment().put("ORDERHUB_DB_PASSWORD", "only-for-validation");
+        check.environment().put("ORDERHUB_BROKER_PASSWORD", "only-for-validation");
+        Process process = check.start();
+        String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
+        assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
+        assertThat(process.exitValue()).as(output).isZero();
+    }
+
+    private static boolean onPath(String command) {
+        for (String dir : System.getenv().getOrDefault("PATH", "").split(File.pathSeparator)) {
+            if (Files.isExecutable(Path.of(dir, command))) {
+                return true;
+            }
+        }
+        return false;
+    }
+}
