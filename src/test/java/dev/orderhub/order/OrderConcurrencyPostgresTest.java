@@ -18,6 +18,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.concurrent.locks.LockSupport;
 import java.util.stream.Collectors;
 
 import dev.orderhub.EventProbe;
@@ -75,6 +76,7 @@ class OrderConcurrencyPostgresTest {
                         .param("sku", sku).query(Long.class).single();
                 lowestAvailable.accumulateAndGet(available, Math::min);
                 samples.incrementAndGet();
+                LockSupport.parkNanos(1_000_000); // a sampling interval, so the sampler does not starve the hub of CPU
             }
         }, "available-sampler");
         sampler.start();
