@@ -87,7 +87,7 @@ CREATE INDEX order_events_order ON order_events (hub_order_id, id);
 -- Units held for an order line at a location. Released rows are deleted.
 CREATE TABLE reservations (
     hub_order_id  VARCHAR(40)  NOT NULL,
-    line_id       VARCHAR(100) NOT NULL,
+    line_id       VARCHAR(201) NOT NULL,   -- a bundle line reserves "<lineId>/<component sku>"
     sku           VARCHAR(100) NOT NULL,
     location      VARCHAR(64)  NOT NULL,
     qty           INT          NOT NULL,

@@ -1,7 +1,45 @@
 package dev.orderhub.channel;
 
 import java.util.List;
+import java.util.Map;
 
-/** A connected sales channel account and the locations that serve it, in priority order. */
-public record Channel(String id, String name, String kind, List<String> locations) {
+import com.fasterxml.jackson.annotation.JsonIgnore;
+import dev.orderhub.channel.ChannelProperties.Buffer;
+
+/**
+ * A connected sales channel account: the locations serving its merchant-fulfilled listings in
+ * priority order, its safety buffer and cap, its listing skus, and its stock sink (if stock is
+ * pushed to it).
+ */
+public record Channel(String id, String name, String kind, List<String> locations, Buffer buffer, Long maxAvailable,
+                      @JsonIgnore Map<String, Buffer> skuBuffers, @JsonIgnore Map<String, String> listingToHub,
+                      StockSink stockSink) {
+
+    /** The hub sku a listing sku of this channel stands for (itself when not mapped). */
+    public String hubSku(String listingSku) {
+        return listingToHub.getOrDefault(listingSku, listingSku);
+    }
+
+    /** The listing sku this channel knows a hub sku by (itself when not mapped). */
+    public String listingSku(String hubSku) {
+        for (Map.Entry<String, String> mapping : listingToHub.entrySet()) {
+            if (mapping.getValue().equals(hubSku)) {
+                return mapping.getKey();
+            }
+        }
+        return hubSku;
+    }
+
+    /** The buffer for this sku: its override, else the channel's. */
+    public Buffer bufferFor(String sku) {
+        return skuBuffers.getOrDefault(sku, buffer);
+    }
+
+    /**
+     * Where this channel's stock is pushed: a connector and its properties. Properties may hold
+     * credentials, so they never appear in the API.
+     */
+    public record StockSink(String connector, @JsonIgnore String endpoint, @JsonIgnore Map<String, String> properties,
+                            int batchSize, double rate, double burst) {
+    }
 }

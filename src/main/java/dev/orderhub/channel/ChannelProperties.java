@@ -15,9 +15,29 @@ public record ChannelProperties(Map<String, LocationConfig> locations, Map<Strin
         channels = channels == null ? Map.of() : new LinkedHashMap<>(channels);
     }
 
-    public record LocationConfig(String name, LocationKind kind) {
+    /** A stock location; {@code owner} names the channel whose network holds a CHANNEL_OWNED location. */
+    public record LocationConfig(String name, LocationKind kind, String owner) {
     }
 
-    public record ChannelConfig(String name, String kind, List<String> locations) {
+    /**
+     * A channel: the locations serving its merchant-fulfilled listings in priority order, its
+     * safety buffer (with per-sku overrides), the most it may ever be offered, its listing
+     * skus that differ from hub skus, and where its stock is pushed.
+     */
+    public record ChannelConfig(String name, String kind, List<String> locations, Buffer buffer, Long maxAvailable,
+                                Map<String, Buffer> skuBuffers, Map<String, String> skus, StockSinkConfig stockSink) {
+    }
+
+    /** Units held back from a channel: a fixed number, a percentage of what is available, or both (the larger wins). */
+    public record Buffer(Long units, Integer percent) {
+    }
+
+    /**
+     * Where a channel's available-to-sell goes: a connector (its folder under connectors/) and
+     * that connector's properties (url, credentials placeholders, ...). Rate and burst default
+     * to the connector manifest's stock-push limit.
+     */
+    public record StockSinkConfig(String connector, Map<String, String> properties, Integer batchSize, Double rate,
+                                  Double burst) {
     }
 }

@@ -7,34 +7,101 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import dev.orderhub.channel.ChannelProperties.Buffer;
+import dev.orderhub.channel.ChannelProperties.ChannelConfig;
+import dev.orderhub.channel.ChannelProperties.StockSinkConfig;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 
-/** What is configured: channels and locations. Checked once at start-up. */
+/** What is configured: channels and locations, checked once at start-up. */
 @Service
 @EnableConfigurationProperties(ChannelProperties.class)
 public class ChannelRegistry {
 
+    private static final Buffer NO_BUFFER = new Buffer(0L, 0);
+
     private final Map<String, Channel> channels = new LinkedHashMap<>();
     private final Map<String, Location> locations = new LinkedHashMap<>();
 
-    public ChannelRegistry(ChannelProperties properties) {
+    public ChannelRegistry(ChannelProperties properties, ConnectorManifests connectors) {
         properties.locations().forEach((id, cfg) -> locations.put(id, new Location(id,
-                cfg.name() == null ? id : cfg.name(), cfg.kind() == null ? LocationKind.OWN : cfg.kind())));
-        properties.channels().forEach((id, cfg) -> {
-            List<String> served = cfg.locations() == null ? List.of() : List.copyOf(cfg.locations());
-            for (String location : served) {
-                if (!locations.containsKey(location)) {
-                    throw new IllegalStateException("channels.yaml: channel " + id + " names unknown location " + location);
-                }
+                cfg.name() == null ? id : cfg.name(), cfg.kind() == null ? LocationKind.OWN : cfg.kind(), cfg.owner())));
+        properties.channels().forEach((id, cfg) -> channels.put(id, channel(id, cfg, connectors)));
+        locations.values().stream().filter(l -> l.kind() == LocationKind.CHANNEL_OWNED).forEach(l -> {
+            if (l.owner() == null || !channels.containsKey(l.owner())) {
+                throw new IllegalStateException("channels.yaml: channel-owned location " + l.id()
+                        + " needs an owner that is a configured channel, has " + l.owner());
             }
-            channels.put(id, new Channel(id, cfg.name() == null ? id : cfg.name(),
-                    cfg.kind() == null ? "NATIVE" : cfg.kind(), served));
         });
+    }
+
+    private Channel channel(String id, ChannelConfig cfg, ConnectorManifests connectors) {
+        List<String> served = cfg.locations() == null ? List.of() : List.copyOf(cfg.locations());
+        for (String location : served) {
+            Location known = locations.get(location);
+            if (known == null) {
+                throw new IllegalStateException("channels.yaml: channel " + id + " names unknown location " + location);
+            }
+            if (known.kind() == LocationKind.CHANNEL_OWNED) {
+                throw new IllegalStateException("channels.yaml: channel " + id + " lists " + location + ", which is "
+                        + "channel-owned stock: it never counts toward a merchant-fulfilled listing");
+            }
+        }
+        Buffer buffer = checked(id, "buffer", cfg.buffer() == null ? NO_BUFFER : cfg.buffer());
+        Map<String, Buffer> skuBuffers = new LinkedHashMap<>();
+        if (cfg.skuBuffers() != null) {
+            cfg.skuBuffers().forEach((sku, b) -> skuBuffers.put(sku, checked(id, "skuBuffers." + sku, b)));
+        }
+        if (cfg.maxAvailable() != null && cfg.maxAvailable() < 0) {
+            throw new IllegalStateException("channels.yaml: channel " + id + " maxAvailable must be 0 or more");
+        }
+        return new Channel(id, cfg.name() == null ? id : cfg.name(), cfg.kind() == null ? "NATIVE" : cfg.kind(), served,
+                buffer, cfg.maxAvailable(), Map.copyOf(skuBuffers), cfg.skus() == null ? Map.of() : Map.copyOf(cfg.skus()),
+                cfg.stockSink() == null ? null : sink(id, cfg.stockSink(), connectors));
+    }
+
+    private static Channel.StockSink sink(String channel, StockSinkConfig cfg, ConnectorManifests connectors) {
+        ConnectorManifest manifest = connectors.get(cfg.connector()).orElseThrow(() -> new IllegalStateException(
+                "channels.yaml: channel " + channel + " pushes stock to connector " + cfg.connector()
+                        + ", which is not installed under connectors/"));
+        if (!manifest.can("stock-out") || manifest.stockOut() == null) {
+            throw new IllegalStateException("channels.yaml: connector " + cfg.connector() + " cannot push stock (channel "
+                    + channel + ")");
+        }
+        Map<String, String> properties = cfg.properties() == null ? Map.of() : Map.copyOf(cfg.properties());
+        if (manifest.properties() != null) {
+            manifest.properties().forEach((name, property) -> {
+                if (property.required() && (properties.get(name) == null || properties.get(name).isBlank())) {
+                    throw new IllegalStateException("channels.yaml: channel " + channel + " stockSink needs property " + name
+                            + " (" + property.title() + ")");
+                }
+            });
+        }
+        ConnectorManifest.RateLimit limit = manifest.rateLimits() == null ? null : manifest.rateLimits().get("stock-push");
+        double rate = cfg.rate() != null ? cfg.rate() : limit != null ? limit.rate() : 1.0;
+        double burst = cfg.burst() != null ? cfg.burst() : limit != null ? limit.burst() : 1.0;
+        int batch = Math.min(cfg.batchSize() != null ? cfg.batchSize() : manifest.stockOut().maxBatch(),
+                manifest.stockOut().maxBatch());
+        return new Channel.StockSink(cfg.connector(), manifest.stockOut().endpoint(), properties, Math.max(1, batch), rate, burst);
+    }
+
+    private static Buffer checked(String channel, String field, Buffer buffer) {
+        long units = buffer.units() == null ? 0 : buffer.units();
+        int percent = buffer.percent() == null ? 0 : buffer.percent();
+        if (units < 0 || percent < 0 || percent > 100) {
+            throw new IllegalStateException("channels.yaml: channel " + channel + " " + field
+                    + " needs units >= 0 and percent 0..100, has " + buffer);
+        }
+        return new Buffer(units, percent);
     }
 
     public Collection<Channel> channels() {
         return List.copyOf(channels.values());
+    }
+
+    /** Channels whose stock is pushed somewhere. */
+    public List<Channel> pushedChannels() {
+        return channels.values().stream().filter(c -> c.stockSink() != null).toList();
     }
 
     public Collection<Location> locations() {
@@ -49,7 +116,7 @@ public class ChannelRegistry {
         return Optional.ofNullable(locations.get(id));
     }
 
-    /** Channels whose stock depends on this location. */
+    /** Channels whose available-to-sell depends on this location. */
     public List<Channel> channelsServedBy(String location) {
         List<Channel> served = new ArrayList<>();
         for (Channel channel : channels.values()) {

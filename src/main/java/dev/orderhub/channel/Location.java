@@ -1,5 +1,5 @@
 package dev.orderhub.channel;
 
-/** A place that holds stock: own warehouse, 3PL warehouse or channel-owned network. */
-public record Location(String id, String name, LocationKind kind) {
+/** A place that holds stock: own warehouse, 3PL warehouse or a channel's own network (owner = that channel). */
+public record Location(String id, String name, LocationKind kind, String owner) {
 }

@@ -50,15 +50,18 @@ public class StockLedger {
         this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
 
-    /** The skus among these that the hub knows (stock has been set for them at some location). */
+    /** The skus among these that the hub knows: stock has been set for them at some location, or they are bundles. */
     @Transactional(readOnly = true)
     public Set<String> knownSkus(Collection<String> skus) {
         if (skus.isEmpty()) {
             return Set.of();
         }
-        return new HashSet<>(jdbc.sql("SELECT DISTINCT sku FROM stock WHERE sku IN (:skus)")
-                .param("skus", List.copyOf(new LinkedHashSet<>(skus)))
-                .query(String.class).list());
+        List<String> asked = List.copyOf(new LinkedHashSet<>(skus));
+        Set<String> known = new HashSet<>(jdbc.sql("SELECT DISTINCT sku FROM stock WHERE sku IN (:skus)")
+                .param("skus", asked).query(String.class).list());
+        known.addAll(jdbc.sql("SELECT DISTINCT bundle_sku FROM bundle_components WHERE bundle_sku IN (:skus)")
+                .param("skus", asked).query(String.class).list());
+        return known;
     }
 
     /**
@@ -93,7 +96,7 @@ public class StockLedger {
                         .param("location", r.location()).param("qty", r.qty())
                         .param("shipBy", shipBy == null ? null : shipBy.atOffset(ZoneOffset.UTC)).param("now", now)
                         .update();
-                recordMovement(r.sku(), r.location(), "RESERVE", 0, r.qty(), null, hubOrderId, now);
+                recordMovement(r.sku(), r.location(), "RESERVE", 0, r.qty(), null, hubOrderId, "order", now);
             }
         }
         return outcome;
@@ -116,7 +119,7 @@ public class StockLedger {
             jdbc.sql("UPDATE stock SET reserved = reserved - :qty, updated_at = :now WHERE sku = :sku AND location = :location")
                     .param("qty", r.qty()).param("now", now).param("sku", r.sku()).param("location", r.location())
                     .update();
-            recordMovement(r.sku(), r.location(), "RELEASE", 0, -r.qty(), reason, hubOrderId, now);
+            recordMovement(r.sku(), r.location(), "RELEASE", 0, -r.qty(), reason, hubOrderId, "order", now);
         }
         jdbc.sql("DELETE FROM reservations WHERE hub_order_id = :order").param("order", hubOrderId).update();
         return held;
@@ -139,27 +142,27 @@ public class StockLedger {
      * feature, which backorders them.
      */
     @Transactional
-    public StockLevel setOnHand(String sku, String location, long onHand, String reason) {
+    public StockLevel setOnHand(String sku, String location, long onHand, String reason, String actor) {
         if (onHand < 0) {
             throw new StockInputException("stock " + sku + " at " + location + ": onHand " + onHand + " is negative");
         }
         StockLevel before = lockRow(sku, location);
-        return applyCount(before, onHand, "COUNT", reason);
+        return applyCount(before, onHand, "COUNT", reason, actor);
     }
 
     /** Applies a delta with a reason (receipt, damage, correction, ...). */
     @Transactional
-    public StockLevel adjust(String sku, String location, long delta, String reason) {
+    public StockLevel adjust(String sku, String location, long delta, String reason, String actor) {
         StockLevel before = lockRow(sku, location);
         long onHand = before.onHand() + delta;
         if (onHand < 0) {
             throw new StockInputException("stock " + sku + " at " + location + ": delta " + delta
                     + " would take onHand from " + before.onHand() + " to " + onHand);
         }
-        return applyCount(before, onHand, "ADJUST", reason);
+        return applyCount(before, onHand, "ADJUST", reason, actor);
     }
 
-    private StockLevel applyCount(StockLevel before, long onHand, String kind, String reason) {
+    private StockLevel applyCount(StockLevel before, long onHand, String kind, String reason, String actor) {
         String sku = before.sku();
         String location = before.location();
         List<String> released = onHand < before.reserved()
@@ -173,8 +176,12 @@ public class StockLedger {
         jdbc.sql("UPDATE stock SET on_hand = :onHand, updated_at = :now WHERE sku = :sku AND location = :location")
                 .param("onHand", onHand).param("now", now).param("sku", sku).param("location", location)
                 .update();
+        StockLevel counted = level(sku, location).orElseThrow();
+        recordMovement(sku, location, kind, counted.onHand() - before.onHand(), 0, reason, null, actor, now);
+        if (counted.available() > before.available()) {
+            events.publishEvent(new StockArrived(Set.of(sku)));
+        }
         StockLevel after = level(sku, location).orElseThrow();
-        recordMovement(sku, location, kind, after.onHand() - before.onHand(), 0, reason, null, now);
         stockChanged(after, kind);
         return after;
     }
@@ -206,6 +213,10 @@ public class StockLedger {
 
     /** Creates the row if the sku is new at this location, then locks it for this transaction. */
     private StockLevel lockRow(String sku, String location) {
+        if (jdbc.sql("SELECT COUNT(*) FROM bundle_components WHERE bundle_sku = :sku").param("sku", sku)
+                .query(Long.class).single() > 0) {
+            throw new StockInputException("stock " + sku + ": is a bundle; set the stock of its components");
+        }
         jdbc.sql("INSERT INTO stock (sku, location, on_hand, reserved, updated_at) VALUES (:sku, :location, 0, 0, :now) "
                         + "ON CONFLICT DO NOTHING")
                 .param("sku", sku).param("location", location).param("now", now())
@@ -230,6 +241,29 @@ public class StockLedger {
                 .query(StockLedger::mapLevel).list();
     }
 
+    /** One change to stock, as the history shows it. */
+    public record Movement(long id, String location, String kind, long onHandDelta, long reservedDelta, long onHandAfter,
+                           long reservedAfter, String reason, String reference, String actor, java.time.Instant at) {
+    }
+
+    /** The history of a sku, oldest first, after movement {@code afterId}. */
+    @Transactional(readOnly = true)
+    public List<Movement> history(String sku, long afterId, int limit) {
+        return jdbc.sql("SELECT id, location, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, "
+                        + "reference, actor, at FROM stock_movements WHERE sku = :sku AND id > :after ORDER BY id LIMIT :limit")
+                .param("sku", sku).param("after", afterId).param("limit", limit)
+                .query((rs, n) -> new Movement(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                        rs.getObject(11, OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
+    /** Every sku that has stock at some location. */
+    @Transactional(readOnly = true)
+    public List<String> stockedSkus() {
+        return jdbc.sql("SELECT DISTINCT sku FROM stock ORDER BY sku").query(String.class).list();
+    }
+
     /** Publishes stock.changed for each (sku, location) a reservation change touched. */
     @Transactional(propagation = Propagation.MANDATORY)
     public void announce(Collection<Reservation> changed, String cause) {
@@ -244,13 +278,13 @@ public class StockLedger {
     }
 
     private void recordMovement(String sku, String location, String kind, long onHandDelta, long reservedDelta,
-                                String reason, String reference, OffsetDateTime at) {
+                                String reason, String reference, String actor, OffsetDateTime at) {
         jdbc.sql("INSERT INTO stock_movements (sku, location, kind, on_hand_delta, reserved_delta, on_hand_after, "
-                        + "reserved_after, reason, reference, at) "
-                        + "SELECT sku, location, :kind, :onHandDelta, :reservedDelta, on_hand, reserved, :reason, :reference, :at "
-                        + "FROM stock WHERE sku = :sku AND location = :location")
+                        + "reserved_after, reason, reference, actor, at) "
+                        + "SELECT sku, location, :kind, :onHandDelta, :reservedDelta, on_hand, reserved, :reason, :reference, "
+                        + ":actor, :at FROM stock WHERE sku = :sku AND location = :location")
                 .param("kind", kind).param("onHandDelta", onHandDelta).param("reservedDelta", reservedDelta)
-                .param("reason", reason).param("reference", reference).param("at", at)
+                .param("reason", reason).param("reference", reference).param("actor", actor).param("at", at)
                 .param("sku", sku).param("location", location)
                 .update();
     }

@@ -2,6 +2,7 @@ package dev.orderhub.order;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -11,10 +12,12 @@ import java.util.TreeSet;
 
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.inventory.Bundles;
 import dev.orderhub.inventory.LineToReserve;
 import dev.orderhub.inventory.Reservation;
 import dev.orderhub.inventory.ReservationOutcome;
 import dev.orderhub.inventory.ReservationsReleased;
+import dev.orderhub.inventory.StockArrived;
 import dev.orderhub.inventory.StockLedger;
 import dev.orderhub.messaging.EventTypes;
 import dev.orderhub.messaging.Outbox;
@@ -34,15 +37,20 @@ public class OrderService {
 
     private static final Logger LOG = LoggerFactory.getLogger(OrderService.class);
 
+    /** At most this many backordered orders are tried per stock arrival, in one transaction. */
+    private static final int BACKORDER_BATCH = 200;
+
     private final OrderStore store;
     private final StockLedger ledger;
+    private final Bundles bundles;
     private final ChannelRegistry channels;
     private final Outbox outbox;
     private final Clock clock;
 
-    OrderService(OrderStore store, StockLedger ledger, ChannelRegistry channels, Outbox outbox, Clock clock) {
+    OrderService(OrderStore store, StockLedger ledger, Bundles bundles, ChannelRegistry channels, Outbox outbox, Clock clock) {
         this.store = store;
         this.ledger = ledger;
+        this.bundles = bundles;
         this.channels = channels;
         this.outbox = outbox;
         this.clock = clock;
@@ -58,9 +66,10 @@ public class OrderService {
      * to the outbox. A repeat of (channel, channelOrderId) changes nothing.
      */
     @Transactional
-    public IntakeResult importOrder(OrderSubmission submission) {
-        Channel channel = channels.channel(submission.channel()).orElseThrow(() ->
-                new InvalidOrderException("channel: \"" + submission.channel() + "\" is not a configured channel"));
+    public IntakeResult importOrder(OrderSubmission received) {
+        Channel channel = channels.channel(received.channel()).orElseThrow(() ->
+                new InvalidOrderException("channel: \"" + received.channel() + "\" is not a configured channel"));
+        OrderSubmission submission = withHubSkus(channel, received);
         String id = submission.hubOrderId();
         Instant now = clock.instant();
         if (!store.insertIfAbsent(id, submission, now)) {
@@ -74,6 +83,8 @@ public class OrderService {
         if (submission.fulfilmentMode() != FulfilmentMode.CHANNEL) {
             Set<String> skus = new LinkedHashSet<>();
             submission.lines().forEach(line -> skus.add(line.sku()));
+            Map<String, List<Bundles.Component>> bundleParts = bundles.componentsOf(skus);
+            bundleParts.values().forEach(parts -> parts.forEach(part -> skus.add(part.sku())));
             Set<String> unknown = new TreeSet<>(skus);
             unknown.removeAll(ledger.knownSkus(skus));
             if (!unknown.isEmpty()) {
@@ -81,8 +92,7 @@ public class OrderService {
                 detail = "unknown sku " + String.join(", ", unknown);
             } else {
                 ReservationOutcome outcome = ledger.reserveAll(id, submission.shipBy(),
-                        submission.lines().stream().map(l -> new LineToReserve(l.lineId(), l.sku(), l.qty())).toList(),
-                        channel.locations());
+                        toReserve(submission.lines(), bundleParts), channel.locations());
                 status = outcome.reserved() ? OrderStatus.RESERVED : OrderStatus.BACKORDERED;
                 detail = outcome.reserved() ? null : "not enough stock for sku " + outcome.shortSku();
                 held = outcome.reservations();
@@ -103,6 +113,68 @@ public class OrderService {
         return new IntakeResult(id, status, true);
     }
 
+    /** Lines as the ledger holds them: a bundle line becomes one line per component. */
+    private static List<LineToReserve> toReserve(List<OrderLine> lines, Map<String, List<Bundles.Component>> bundleParts) {
+        List<LineToReserve> toReserve = new ArrayList<>();
+        for (OrderLine line : lines) {
+            List<Bundles.Component> parts = bundleParts.get(line.sku());
+            if (parts == null) {
+                toReserve.add(new LineToReserve(line.lineId(), line.sku(), line.qty()));
+            } else {
+                parts.forEach(part -> toReserve.add(new LineToReserve(line.lineId() + "/" + part.sku(), part.sku(),
+                        line.qty() * part.qty())));
+            }
+        }
+        return toReserve;
+    }
+
+    /** The channel's listing skus translated to hub skus, where the channel maps them. */
+    private static OrderSubmission withHubSkus(Channel channel, OrderSubmission s) {
+        if (channel.listingToHub().isEmpty()) {
+            return s;
+        }
+        List<OrderLine> lines = s.lines().stream().map(l -> new OrderLine(l.lineId(), channel.hubSku(l.sku()), l.qty(),
+                l.unitPrice(), l.tax())).toList();
+        return new OrderSubmission(s.channel(), s.channelOrderId(), s.fulfilmentMode(), s.placedAt(), s.shipBy(),
+                s.deliverBy(), s.currency(), s.buyer(), s.shipTo(), lines);
+    }
+
+    /**
+     * Stock of these skus went up: backordered orders that need them are reserved first,
+     * earliest ship-by first, in the same transaction, before the new available-to-sell is
+     * published. An order that still does not fit stays backordered; a later, smaller one may fit.
+     */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void onStockArrived(StockArrived arrived) {
+        fillBackorders(arrived.skus());
+    }
+
+    private void fillBackorders(Set<String> skus) {
+        Set<String> wanted = new LinkedHashSet<>(skus);
+        skus.forEach(sku -> wanted.addAll(bundles.bundlesContaining(sku)));
+        Instant now = clock.instant();
+        for (OrderStore.Waiting waiting : store.backordered(wanted, BACKORDER_BATCH)) {
+            Map.Entry<OrderStatus, FulfilmentMode> current = store.lock(waiting.hubOrderId()).orElseThrow();
+            Channel channel = channels.channel(waiting.channel()).orElse(null);
+            if (current.getKey() != OrderStatus.BACKORDERED || channel == null) {
+                continue;
+            }
+            List<OrderLine> lines = store.linesOf(waiting.hubOrderId());
+            Map<String, List<Bundles.Component>> bundleParts = bundles.componentsOf(
+                    lines.stream().map(OrderLine::sku).toList());
+            ReservationOutcome outcome = ledger.reserveAll(waiting.hubOrderId(), waiting.shipBy(),
+                    toReserve(lines, bundleParts), channel.locations());
+            if (outcome.reserved()) {
+                transition(waiting.hubOrderId(), OrderStatus.BACKORDERED, OrderStatus.RESERVED, current.getValue(),
+                        "stock arrived", null, now);
+                outbox.append(EventTypes.ORDER_RESERVED, waiting.hubOrderId(),
+                        new OrderReserved(waiting.hubOrderId(), channel.id(), outcome.reservations()));
+                ledger.announce(outcome.reservations(), "RESERVE");
+            }
+        }
+    }
+
     /** Cancels an order and releases its stock. Refused (and recorded) when the lifecycle does not allow it. */
     @Transactional(noRollbackFor = IllegalTransitionException.class)
     public Order cancel(String hubOrderId, String reason) {
@@ -111,6 +183,9 @@ public class OrderService {
         Instant now = clock.instant();
         transition(hubOrderId, current.getKey(), OrderStatus.CANCELLED, current.getValue(), reason, null, now);
         List<Reservation> released = ledger.release(hubOrderId, "order cancelled");
+        if (!released.isEmpty()) {
+            fillBackorders(released.stream().map(Reservation::sku).collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
+        }
         ledger.announce(released, "RELEASE");
         outbox.append(EventTypes.ORDER_CANCELLED, hubOrderId, new OrderCancelled(hubOrderId, current.getKey(), reason));
         return store.find(hubOrderId).orElseThrow();

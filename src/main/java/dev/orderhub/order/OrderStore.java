@@ -72,6 +72,24 @@ class OrderStore {
         return true;
     }
 
+    /** A backordered order waiting for stock: enough to try reserving it again. */
+    record Waiting(String hubOrderId, String channel, Instant shipBy) {
+    }
+
+    /** Backordered orders with a line for one of these skus, earliest ship-by first. */
+    List<Waiting> backordered(java.util.Collection<String> skus, int limit) {
+        return jdbc.sql("SELECT o.hub_order_id, o.channel, o.ship_by FROM orders o WHERE o.status = 'BACKORDERED' "
+                        + "AND EXISTS (SELECT 1 FROM order_lines l WHERE l.hub_order_id = o.hub_order_id AND l.sku IN (:skus)) "
+                        + "ORDER BY o.ship_by, o.seq LIMIT :limit")
+                .param("skus", List.copyOf(skus)).param("limit", limit)
+                .query((rs, n) -> new Waiting(rs.getString(1), rs.getString(2), instant(rs, 3)))
+                .list();
+    }
+
+    List<OrderLine> linesOf(String hubOrderId) {
+        return lines(List.of(hubOrderId)).getOrDefault(hubOrderId, List.of());
+    }
+
     Optional<OrderStatus> status(String hubOrderId) {
         return jdbc.sql("SELECT status FROM orders WHERE hub_order_id = :id").param("id", hubOrderId)
                 .query((rs, n) -> OrderStatus.valueOf(rs.getString(1))).optional();

@@ -48,7 +48,7 @@ abstract class StockLedgerContract {
 
     @Test
     void reservationHoldsStockAndReleaseGivesItBack() {
-        ledger.setOnHand(sku, "main", 10, "test");
+        ledger.setOnHand(sku, "main", 10, "test", "test");
 
         ReservationOutcome outcome = reserve("o-1", new LineToReserve("1", sku, 4));
 
@@ -64,8 +64,8 @@ abstract class StockLedgerContract {
     @Test
     void shortOrderHoldsNothingEvenWhenItsFirstLinesFit() {
         String other = sku + "-Z";
-        ledger.setOnHand(sku, "main", 10, "test");
-        ledger.setOnHand(other, "main", 1, "test");
+        ledger.setOnHand(sku, "main", 10, "test", "test");
+        ledger.setOnHand(other, "main", 1, "test", "test");
 
         ReservationOutcome outcome = reserve("o-2", new LineToReserve("1", sku, 5), new LineToReserve("2", other, 2));
 
@@ -78,13 +78,13 @@ abstract class StockLedgerContract {
 
     @Test
     void countBelowReservationsReleasesLatestShipByUntilAvailableIsZeroOrMore() {
-        ledger.setOnHand(sku, "main", 6, "test");
+        ledger.setOnHand(sku, "main", 6, "test", "test");
         transaction.execute(s -> ledger.reserveAll("early", Instant.parse("2026-11-27T12:00:00Z"),
                 List.of(new LineToReserve("1", sku, 3)), List.of("main")));
         transaction.execute(s -> ledger.reserveAll("late", Instant.parse("2026-12-09T12:00:00Z"),
                 List.of(new LineToReserve("1", sku, 3)), List.of("main")));
 
-        StockLevel after = ledger.setOnHand(sku, "main", 4, "cycle count");
+        StockLevel after = ledger.setOnHand(sku, "main", 4, "cycle count", "test");
 
         assertThat(after.onHand()).isEqualTo(4);
         assertThat(after.reserved()).isEqualTo(3);
@@ -94,17 +94,17 @@ abstract class StockLedgerContract {
 
     @Test
     void deltaThatWouldTakeOnHandBelowZeroIsRefused() {
-        ledger.setOnHand(sku, "main", 2, "test");
+        ledger.setOnHand(sku, "main", 2, "test", "test");
 
-        assertThatThrownBy(() -> ledger.adjust(sku, "main", -3, "damage"))
+        assertThatThrownBy(() -> ledger.adjust(sku, "main", -3, "damage", "test"))
                 .isInstanceOf(StockInputException.class)
                 .hasMessageContaining("delta -3 would take onHand from 2 to -1");
-        assertThat(ledger.adjust(sku, "main", 5, "receipt").onHand()).isEqualTo(7);
+        assertThat(ledger.adjust(sku, "main", 5, "receipt", "test").onHand()).isEqualTo(7);
     }
 
     @Test
     void databaseRefusesAnyWriteThatMakesAvailableNegative() {
-        ledger.setOnHand(sku, "main", 1, "test");
+        ledger.setOnHand(sku, "main", 1, "test", "test");
 
         assertThatThrownBy(() -> jdbc.sql("UPDATE stock SET reserved = 2 WHERE sku = :sku").param("sku", sku).update())
                 .isInstanceOf(DataIntegrityViolationException.class);
@@ -114,7 +114,7 @@ abstract class StockLedgerContract {
 
     @Test
     void parallelReservationsNeverHoldMoreThanOnHand() throws Exception {
-        ledger.setOnHand(sku, "main", 50, "test");
+        ledger.setOnHand(sku, "main", 50, "test", "test");
         ExecutorService pool = Executors.newFixedThreadPool(16);
         try {
             List<Callable<Boolean>> attempts = new ArrayList<>();
@@ -139,8 +139,8 @@ abstract class StockLedgerContract {
 
     @Test
     void everyChangeIsInTheHistoryWithItsReason() {
-        ledger.setOnHand(sku, "main", 5, "cycle count");
-        ledger.adjust(sku, "main", -2, "damage");
+        ledger.setOnHand(sku, "main", 5, "cycle count", "test");
+        ledger.adjust(sku, "main", -2, "damage", "test");
 
         List<String> history = jdbc.sql("SELECT kind || ':' || on_hand_delta || ':' || reason FROM stock_movements "
                 + "WHERE sku = :sku ORDER BY id").param("sku", sku).query(String.class).list();

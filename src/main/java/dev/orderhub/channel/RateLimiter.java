@@ -1,0 +1,58 @@
+package dev.orderhub.channel;
+
+import java.time.Clock;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Token buckets per (channel, operation) in the shared database, so every hub instance draws
+ * from the same budget. Taking a token is one conditional UPDATE. A remote's 429 or its rate
+ * headers block the bucket until the time the remote named.
+ */
+@Service
+public class RateLimiter {
+
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public RateLimiter(JdbcClient jdbc, Clock clock) {
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Takes one token if the bucket has one (refilled at {@code rate}/s up to {@code burst}) and is not blocked. */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public boolean tryTake(String bucket, double rate, double burst) {
+        long now = clock.millis();
+        jdbc.sql("INSERT INTO rate_buckets (bucket, tokens, updated_ms, blocked_until_ms) VALUES (:bucket, :burst, :now, 0) "
+                        + "ON CONFLICT DO NOTHING")
+                .param("bucket", bucket).param("burst", burst).param("now", now)
+                .update();
+        return jdbc.sql("UPDATE rate_buckets SET "
+                        + "tokens = LEAST(:burst, tokens + GREATEST(0, :now - updated_ms) * :rate / 1000.0) - 1, updated_ms = :now "
+                        + "WHERE bucket = :bucket AND blocked_until_ms <= :now "
+                        + "AND LEAST(:burst, tokens + GREATEST(0, :now - updated_ms) * :rate / 1000.0) >= 1")
+                .param("burst", burst).param("now", now).param("rate", rate).param("bucket", bucket)
+                .update() == 1;
+    }
+
+    /** The remote said "not before": no token until then, and the bucket starts empty. */
+    @Transactional(propagation = Propagation.REQUIRES_NEW)
+    public void blockUntil(String bucket, long untilMillis) {
+        jdbc.sql("UPDATE rate_buckets SET blocked_until_ms = GREATEST(blocked_until_ms, :until), tokens = 0, "
+                        + "updated_ms = :until WHERE bucket = :bucket")
+                .param("until", untilMillis).param("bucket", bucket)
+                .update();
+    }
+
+    /** Milliseconds until the bucket may grant again because of a block (0 when not blocked). */
+    @Transactional(readOnly = true)
+    public long blockedFor(String bucket) {
+        Long until = jdbc.sql("SELECT blocked_until_ms FROM rate_buckets WHERE bucket = :bucket").param("bucket", bucket)
+                .query(Long.class).optional().orElse(0L);
+        return Math.max(0, until - clock.millis());
+    }
+}

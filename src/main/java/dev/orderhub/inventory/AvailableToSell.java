@@ -1,0 +1,57 @@
+package dev.orderhub.inventory;
+
+import java.util.List;
+
+import dev.orderhub.channel.Channel;
+import dev.orderhub.channel.ChannelProperties.Buffer;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Available-to-sell of a sku on a channel: what is available at the locations serving the
+ * channel, less the safety buffer (units or percent, the larger; per-sku override), capped at
+ * the channel's maximum, never below zero. A bundle is available as often as its scarcest
+ * component allows (components' ATS on that channel divided by their qty per bundle).
+ */
+@Service
+public class AvailableToSell {
+
+    private final StockLedger ledger;
+    private final Bundles bundles;
+
+    public AvailableToSell(StockLedger ledger, Bundles bundles) {
+        this.ledger = ledger;
+        this.bundles = bundles;
+    }
+
+    @Transactional(readOnly = true)
+    public long of(Channel channel, String sku) {
+        List<Bundles.Component> components = bundles.components(sku);
+        if (components.isEmpty()) {
+            return single(channel, sku);
+        }
+        long fits = Long.MAX_VALUE;
+        for (Bundles.Component component : components) {
+            fits = Math.min(fits, single(channel, component.sku()) / component.qty());
+        }
+        Buffer own = channel.skuBuffers().get(sku);
+        return cap(channel, own == null ? fits : fits - held(own, fits));
+    }
+
+    private long single(Channel channel, String sku) {
+        long available = ledger.levels(sku).stream()
+                .filter(level -> channel.locations().contains(level.location()))
+                .mapToLong(StockLevel::available).sum();
+        return cap(channel, available - held(channel.bufferFor(sku), available));
+    }
+
+    static long held(Buffer buffer, long available) {
+        long percent = buffer.percent() == null || available <= 0 ? 0 : (available * buffer.percent() + 99) / 100;
+        return Math.max(buffer.units() == null ? 0 : buffer.units(), percent);
+    }
+
+    private static long cap(Channel channel, long value) {
+        long capped = channel.maxAvailable() == null ? value : Math.min(value, channel.maxAvailable());
+        return Math.max(0, capped);
+    }
+}
