@@ -47,6 +47,11 @@ public class ApiErrors implements ErrorController {
         return answer(HttpStatus.BAD_REQUEST, "invalid_order", e.getMessage());
     }
 
+    @ExceptionHandler(IllegalArgumentException.class)
+    ResponseEntity<ApiError> invalidArgument(IllegalArgumentException e) {
+        return answer(HttpStatus.BAD_REQUEST, "invalid_input", e.getMessage());
+    }
+
     @ExceptionHandler(IllegalTransitionException.class)
     ResponseEntity<ApiError> illegalTransition(IllegalTransitionException e) {
         return answer(HttpStatus.CONFLICT, "illegal_transition", e.getMessage());

@@ -1,48 +1,61 @@
 package dev.orderhub.api;
 
-import java.time.Instant;
+import java.net.URI;
+import java.nio.charset.StandardCharsets;
 import java.util.List;
-import java.util.function.Supplier;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.orderhub.channel.Channel;
-import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.inventory.LockConflicts;
+import dev.orderhub.inventory.StockImports;
 import dev.orderhub.inventory.StockLedger;
 import dev.orderhub.inventory.StockLevel;
+import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.stocksync.StockSync;
 import jakarta.servlet.http.HttpServletRequest;
-import org.springframework.dao.PessimisticLockingFailureException;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestHeader;
 import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** Stock: read per sku, absolute counts per location, deltas with a reason. */
+/** Stock: read per sku (locations and channels), counts, deltas, bulk imports and history. */
 @RestController
 @RequestMapping(path = "/api/stock", produces = MediaType.APPLICATION_JSON_VALUE)
 public class StockApi {
 
     private static final long MAX_ON_HAND = 1_000_000_000L;
-    private static final int ATTEMPTS = 3;
 
     private final StockLedger ledger;
+    private final StockSync stockSync;
+    private final StockImports imports;
     private final ChannelRegistry registry;
     private final JsonBodies bodies;
+    private final long maxImportBytes;
 
-    public StockApi(StockLedger ledger, ChannelRegistry registry, JsonBodies bodies) {
+    public StockApi(StockLedger ledger, StockSync stockSync, StockImports imports, ChannelRegistry registry,
+                    JsonBodies bodies, @Value("${orderhub.api.max-import-bytes:20971520}") long maxImportBytes) {
         this.ledger = ledger;
+        this.stockSync = stockSync;
+        this.imports = imports;
         this.registry = registry;
         this.bodies = bodies;
+        this.maxImportBytes = maxImportBytes;
     }
 
     public record LocationStock(String location, long onHand, long reserved, long available) {
     }
 
     @JsonInclude(JsonInclude.Include.ALWAYS)
-    public record ChannelStock(String channel, long availableToSell, Long lastPushed, Instant lastPushedAt) {
+    public record ChannelStock(String channel, long availableToSell, Long lastPushed, java.time.Instant lastPushedAt,
+                               boolean pushPending) {
     }
 
     public record SkuStock(String sku, long onHand, long reserved, long available, List<LocationStock> locations,
@@ -52,64 +65,89 @@ public class StockApi {
     @GetMapping("/{sku}")
     public SkuStock stock(@PathVariable String sku) {
         List<StockLevel> levels = ledger.levels(sku);
-        if (levels.isEmpty()) {
+        if (levels.isEmpty() && ledger.knownSkus(List.of(sku)).isEmpty()) {
             throw ApiException.notFound("sku \"" + sku + "\" is not known to the hub (no stock was ever set for it)");
         }
         long onHand = levels.stream().mapToLong(StockLevel::onHand).sum();
         long reserved = levels.stream().mapToLong(StockLevel::reserved).sum();
-        List<ChannelStock> channels = registry.channels().stream()
-                .map(channel -> new ChannelStock(channel.id(), availableTo(channel, levels), null, null))
+        List<ChannelStock> channels = stockSync.view(sku).stream()
+                .map(v -> new ChannelStock(v.channel(), v.availableToSell(), v.lastPushed(), v.lastPushedAt(), v.pushPending()))
                 .toList();
         return new SkuStock(sku, onHand, reserved, onHand - reserved,
                 levels.stream().map(l -> new LocationStock(l.location(), l.onHand(), l.reserved(), l.available())).toList(),
                 channels);
     }
 
-    /** Available at the locations that serve the channel (buffers and caps come with the stock-sync flow). */
-    private static long availableTo(Channel channel, List<StockLevel> levels) {
-        return Math.max(0, levels.stream().filter(l -> channel.locations().contains(l.location()))
-                .mapToLong(StockLevel::available).sum());
-    }
-
     /** Absolute count (cycle count, ERP feed). */
     @PutMapping(path = "/{sku}/locations/{location}", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public SkuStock count(@PathVariable String sku, @PathVariable String location, HttpServletRequest request) {
+    public SkuStock count(@PathVariable String sku, @PathVariable String location, HttpServletRequest request,
+                          @RequestHeader(name = "X-Actor", required = false) String actor) {
         checkSku("sku", sku);
         checkLocation(location);
         JsonNode body = bodies.read(request);
-        long onHand = wholeNumber(body, "onHand", 0, MAX_ON_HAND);
-        retrying(() -> ledger.setOnHand(sku, location, onHand, text(body, "reason", false)));
+        long onHand = Fields.wholeNumber(body, "onHand", 0, MAX_ON_HAND);
+        String reason = Fields.text(body, "reason", false, 200);
+        LockConflicts.retry(() -> ledger.setOnHand(sku, location, onHand, reason, actor(actor)));
         return stock(sku);
     }
 
     /** A delta with a reason (receipt, damage, correction, ...). */
     @PostMapping(path = "/adjustments", consumes = MediaType.APPLICATION_JSON_VALUE)
-    public SkuStock adjust(HttpServletRequest request) {
+    public SkuStock adjust(HttpServletRequest request, @RequestHeader(name = "X-Actor", required = false) String actor) {
         JsonNode body = bodies.read(request);
-        String sku = text(body, "sku", true);
+        String sku = Fields.text(body, "sku", true, 100);
         checkSku("sku", sku);
-        String location = text(body, "location", true);
+        String location = Fields.text(body, "location", true, 64);
         checkLocation(location);
-        long delta = wholeNumber(body, "delta", -MAX_ON_HAND, MAX_ON_HAND);
+        long delta = Fields.wholeNumber(body, "delta", -MAX_ON_HAND, MAX_ON_HAND);
         if (delta == 0) {
             throw ApiException.invalid("delta: must not be 0");
         }
-        String reason = text(body, "reason", true);
-        retrying(() -> ledger.adjust(sku, location, delta, reason));
+        String reason = Fields.text(body, "reason", true, 200);
+        LockConflicts.retry(() -> ledger.adjust(sku, location, delta, reason, actor(actor)));
         return stock(sku);
     }
 
-    /** A count can meet a concurrent reservation in the opposite lock order; the database picks a loser, we retry it. */
-    private static <T> T retrying(Supplier<T> change) {
-        for (int attempt = 1; ; attempt++) {
-            try {
-                return change.get();
-            } catch (PessimisticLockingFailureException e) {
-                if (attempt == ATTEMPTS) {
-                    throw e;
-                }
-            }
+    /** A whole stock file, {@code sku,location,onHand} per line: 202 with the import's id; progress at its location. */
+    @PostMapping(path = "/imports", consumes = "text/csv")
+    public ResponseEntity<ImportStarted> startImport(HttpServletRequest request,
+                                                     @RequestHeader(name = "X-Actor", required = false) String actor)
+            throws java.io.IOException {
+        if (request.getContentLengthLong() > maxImportBytes) {
+            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "body_too_large", "body: at most " + maxImportBytes + " bytes");
         }
+        byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxImportBytes + 1));
+        if (body.length > maxImportBytes) {
+            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "body_too_large", "body: at most " + maxImportBytes + " bytes");
+        }
+        String id = imports.start(new String(body, StandardCharsets.UTF_8), actor(actor));
+        return ResponseEntity.accepted().location(URI.create("/api/stock/imports/" + id)).body(new ImportStarted(id));
+    }
+
+    public record ImportStarted(String importId) {
+    }
+
+    @GetMapping("/imports/{importId}")
+    public StockImports.Progress importProgress(@PathVariable String importId) {
+        return imports.progress(importId).orElseThrow(() -> ApiException.notFound("import " + importId + " does not exist"));
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record History(String sku, List<StockLedger.Movement> items, String next) {
+    }
+
+    /** Every change to a sku's stock: what, how much, why, by whom, when. */
+    @GetMapping("/{sku}/history")
+    public History history(@PathVariable String sku, @RequestParam(required = false) Integer limit,
+                           @RequestParam(required = false) String cursor) {
+        int size = Cursors.limit(limit);
+        List<StockLedger.Movement> items = ledger.history(sku, Cursors.decode(cursor), size + 1);
+        if (items.isEmpty() && ledger.levels(sku).isEmpty()) {
+            throw ApiException.notFound("sku \"" + sku + "\" has no stock history");
+        }
+        boolean more = items.size() > size;
+        List<StockLedger.Movement> page = more ? items.subList(0, size) : items;
+        return new History(sku, page, more ? Cursors.encode(page.get(page.size() - 1).id()) : null);
     }
 
     private void checkLocation(String location) {
@@ -122,42 +160,14 @@ public class StockApi {
         }
     }
 
-    private static long wholeNumber(JsonNode body, String field, long min, long max) {
-        JsonNode node = object(body).get(field);
-        if (node == null || node.isNull()) {
-            throw ApiException.invalid(field + ": is required");
+    /** Who made the change, as the caller says in X-Actor (an ERP, a person); "api" when unsaid. */
+    private static String actor(String header) {
+        if (header == null || header.isBlank()) {
+            return "api";
         }
-        if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw ApiException.invalid(field + ": must be a whole number, was " + node);
+        if (header.length() > 100 || header.chars().anyMatch(Character::isISOControl)) {
+            throw ApiException.invalid("X-Actor: at most 100 printable characters");
         }
-        long value = node.longValue();
-        if (value < min || value > max) {
-            throw ApiException.invalid(field + ": must be between " + min + " and " + max + ", was " + value);
-        }
-        return value;
-    }
-
-    private static String text(JsonNode body, String field, boolean required) {
-        JsonNode node = object(body).get(field);
-        if (node == null || node.isNull()) {
-            if (required) {
-                throw ApiException.invalid(field + ": is required");
-            }
-            return null;
-        }
-        if (!node.isTextual() || node.asText().isBlank()) {
-            throw ApiException.invalid(field + ": must be a non-blank string, was " + node);
-        }
-        if (node.asText().length() > 200) {
-            throw ApiException.invalid(field + ": at most 200 characters");
-        }
-        return node.asText();
-    }
-
-    private static JsonNode object(JsonNode body) {
-        if (!body.isObject()) {
-            throw ApiException.invalid("body: must be a JSON object");
-        }
-        return body;
+        return header;
     }
 }

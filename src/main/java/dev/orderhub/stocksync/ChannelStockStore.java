@@ -1,0 +1,136 @@
+package dev.orderhub.stocksync;
+
+import java.sql.ResultSet;
+import java.sql.SQLException;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Repository;
+
+/**
+ * The channel_stock table: per (channel, sku) the value the hub wants shown and the value the
+ * channel last accepted. Coalescing lives here: a new value replaces a pending one (latest
+ * wins), and a push is only recorded if nothing newer was recorded before it.
+ */
+@Repository
+class ChannelStockStore {
+
+    private final JdbcClient jdbc;
+
+    ChannelStockStore(JdbcClient jdbc) {
+        this.jdbc = jdbc;
+    }
+
+    /** The state of one (channel, sku). */
+    record Row(String channel, String sku, long ats, long version, boolean urgent, Instant changedAt, Long pushedValue,
+               long pushedVersion, Instant pushedAt, int attempts, String lastError) {
+
+        boolean pending() {
+            return version > pushedVersion;
+        }
+    }
+
+    /**
+     * Locks the (channel, sku) row for this transaction, creating it (version 0, nothing to
+     * push) if new. Whoever holds the lock computes and records the value, so two computations
+     * of the same row cannot finish in the wrong order.
+     */
+    void lock(String channel, String sku, Instant now) {
+        jdbc.sql("INSERT INTO channel_stock (channel, sku, ats, version, urgent, changed_at, next_attempt_at) "
+                        + "VALUES (:channel, :sku, -1, 0, FALSE, :now, :now) ON CONFLICT DO NOTHING")
+                .param("channel", channel).param("sku", sku).param("now", utc(now))
+                .update();
+        jdbc.sql("SELECT version FROM channel_stock WHERE channel = :channel AND sku = :sku FOR UPDATE")
+                .param("channel", channel).param("sku", sku).query(Long.class).single();
+    }
+
+    /**
+     * Records the value the channel should show (the row must be locked). A change bumps the
+     * version and makes the row due now; the same value again changes nothing. Urgent: the value
+     * fell to or below {@code urgentAt} and below what the channel shows, so the channel may be
+     * selling units the hub no longer has.
+     */
+    boolean desire(String channel, String sku, long ats, long urgentAt, Instant now) {
+        return jdbc.sql("UPDATE channel_stock SET ats = :ats, version = version + 1, changed_at = :now, "
+                        + "next_attempt_at = :now, attempts = 0, "
+                        + "urgent = CASE WHEN :ats <= :urgentAt AND (pushed_value IS NULL OR :ats < pushed_value) "
+                        + "THEN TRUE ELSE FALSE END "
+                        + "WHERE channel = :channel AND sku = :sku AND ats <> :ats")
+                .param("ats", ats).param("now", utc(now)).param("urgentAt", urgentAt)
+                .param("channel", channel).param("sku", sku)
+                .update() == 1;
+    }
+
+    /** Claims up to {@code limit} due rows of a channel, urgent first, then oldest change first. */
+    List<Row> claim(String channel, int limit, Instant now, Instant claimUntil) {
+        List<Row> rows = jdbc.sql("SELECT " + COLUMNS + " FROM channel_stock WHERE channel = :channel AND version > pushed_version "
+                        + "AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until < :now) "
+                        + "ORDER BY urgent DESC, changed_at, sku LIMIT :limit FOR UPDATE SKIP LOCKED")
+                .param("channel", channel).param("now", utc(now)).param("limit", limit)
+                .query(ChannelStockStore::map).list();
+        if (!rows.isEmpty()) {
+            jdbc.sql("UPDATE channel_stock SET claimed_until = :until WHERE channel = :channel AND sku IN (:skus)")
+                    .param("until", utc(claimUntil)).param("channel", channel)
+                    .param("skus", rows.stream().map(Row::sku).toList())
+                    .update();
+        }
+        return rows;
+    }
+
+    boolean anyDue(String channel, Instant now) {
+        return jdbc.sql("SELECT COUNT(*) FROM channel_stock WHERE channel = :channel AND version > pushed_version "
+                        + "AND next_attempt_at <= :now AND (claimed_until IS NULL OR claimed_until < :now)")
+                .param("channel", channel).param("now", utc(now)).query(Long.class).single() > 0;
+    }
+
+    /**
+     * The channel accepted {@code value} as of {@code version}. Ignored if a newer version was
+     * already recorded as pushed, so an old answer can never overwrite a newer one.
+     */
+    boolean pushed(String channel, String sku, long value, long version, Instant now) {
+        return jdbc.sql("UPDATE channel_stock SET pushed_value = :value, pushed_version = :version, pushed_at = :now, "
+                        + "attempts = 0, last_error = NULL, claimed_until = NULL, "
+                        + "urgent = CASE WHEN version > :version THEN urgent ELSE FALSE END "
+                        + "WHERE channel = :channel AND sku = :sku AND pushed_version < :version")
+                .param("value", value).param("version", version).param("now", utc(now))
+                .param("channel", channel).param("sku", sku)
+                .update() == 1;
+    }
+
+    /** The push failed; try again at {@code retryAt}. */
+    void failed(String channel, List<String> skus, String error, Instant retryAt, boolean countAttempt) {
+        jdbc.sql("UPDATE channel_stock SET attempts = attempts + :increment, last_error = :error, next_attempt_at = :retryAt, "
+                        + "claimed_until = NULL WHERE channel = :channel AND sku IN (:skus)")
+                .param("increment", countAttempt ? 1 : 0)
+                .param("error", error == null || error.length() <= 500 ? error : error.substring(0, 500))
+                .param("retryAt", utc(retryAt)).param("channel", channel).param("skus", skus)
+                .update();
+    }
+
+    List<Row> ofSku(String sku) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM channel_stock WHERE sku = :sku ORDER BY channel")
+                .param("sku", sku).query(ChannelStockStore::map).list();
+    }
+
+    private static final String COLUMNS = "channel, sku, ats, version, urgent, changed_at, pushed_value, pushed_version, "
+            + "pushed_at, attempts, last_error";
+
+    private static Row map(ResultSet rs, int n) throws SQLException {
+        long pushed = rs.getLong(7);
+        Long pushedValue = rs.wasNull() ? null : pushed;
+        return new Row(rs.getString(1), rs.getString(2), rs.getLong(3), rs.getLong(4), rs.getBoolean(5), instant(rs, 6),
+                pushedValue, rs.getLong(8), instant(rs, 9), rs.getInt(10), rs.getString(11));
+    }
+
+    private static Instant instant(ResultSet rs, int column) throws SQLException {
+        OffsetDateTime value = rs.getObject(column, OffsetDateTime.class);
+        return value == null ? null : value.toInstant();
+    }
+
+    private static OffsetDateTime utc(Instant instant) {
+        return instant.atOffset(ZoneOffset.UTC);
+    }
+}

@@ -1,0 +1,160 @@
+package dev.orderhub.stocksync;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import dev.orderhub.channel.Channel;
+import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.channel.RateLimiter;
+import dev.orderhub.messaging.ExceptionStore;
+import dev.orderhub.messaging.Outbox;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.DisposableBean;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The second half of the stock-sync flow: pushes due values to each channel, one worker per
+ * channel, urgent values first, in batches, within the channel's token bucket. A 429 (or an
+ * exhausted rate window) pauses the channel for as long as the remote asked; other failures
+ * retry with exponential backoff. An accepted value is recorded only if no newer one was, and
+ * published as stock.pushed.
+ */
+@Component("stockPusher")
+public class StockPusher implements DisposableBean {
+
+    public static final String STOCK_PUSHED = "stock.pushed";
+    private static final Logger LOG = LoggerFactory.getLogger(StockPusher.class);
+    /** At most this many batches per channel per run, so one busy channel does not hold its worker forever. */
+    private static final int BATCHES_PER_RUN = 50;
+
+    private final ChannelRegistry channels;
+    private final ChannelStockStore store;
+    private final RateLimiter rateLimiter;
+    private final StockSinkClient client;
+    private final Outbox outbox;
+    private final ExceptionStore exceptions;
+    private final Clock clock;
+    private final TransactionTemplate transaction;
+    private final Duration claimFor = Duration.ofSeconds(60);
+    private final long backoffMs;
+    private final long maxBackoffMs;
+    private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
+        Thread thread = new Thread(r, "stock-push");
+        thread.setDaemon(true);
+        return thread;
+    });
+    private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
+
+    public StockPusher(ChannelRegistry channels, ChannelStockStore store, RateLimiter rateLimiter, StockSinkClient client,
+                       Outbox outbox, ExceptionStore exceptions, Clock clock, PlatformTransactionManager transactions,
+                       @Value("${orderhub.stock-sync.backoff-ms:500}") long backoffMs,
+                       @Value("${orderhub.stock-sync.max-backoff-ms:60000}") long maxBackoffMs) {
+        this.channels = channels;
+        this.store = store;
+        this.rateLimiter = rateLimiter;
+        this.client = client;
+        this.outbox = outbox;
+        this.exceptions = exceptions;
+        this.clock = clock;
+        this.transaction = new TransactionTemplate(transactions);
+        this.backoffMs = backoffMs;
+        this.maxBackoffMs = maxBackoffMs;
+    }
+
+    /** Starts a worker for every pushed channel that has due values and no worker running. */
+    public void pushDue() {
+        for (Channel channel : channels.pushedChannels()) {
+            AtomicBoolean busy = running.computeIfAbsent(channel.id(), id -> new AtomicBoolean());
+            if (busy.compareAndSet(false, true)) {
+                workers.execute(() -> {
+                    try {
+                        drain(channel);
+                    } catch (RuntimeException e) {
+                        LOG.warn("stock push to {} stopped for this round: {}", channel.id(), e.getMessage());
+                    } finally {
+                        busy.set(false);
+                    }
+                });
+            }
+        }
+    }
+
+    private void drain(Channel channel) {
+        String bucket = channel.id() + ":stock-push";
+        Channel.StockSink sink = channel.stockSink();
+        for (int batch = 0; batch < BATCHES_PER_RUN; batch++) {
+            Instant now = clock.instant();
+            if (!store.anyDue(channel.id(), now) || !rateLimiter.tryTake(bucket, sink.rate(), sink.burst())) {
+                return;
+            }
+            List<ChannelStockStore.Row> claimed = transaction.execute(s ->
+                    store.claim(channel.id(), sink.batchSize(), now, now.plus(claimFor)));
+            if (claimed == null || claimed.isEmpty()) {
+                return;
+            }
+            List<StockUpdate> updates = claimed.stream().map(row -> new StockUpdate(row.sku(),
+                    channel.listingSku(row.sku()), row.ats(), row.version(), row.changedAt())).toList();
+            PushOutcome outcome = client.push(channel, updates);
+            record(channel, bucket, claimed, updates, outcome);
+        }
+    }
+
+    private void record(Channel channel, String bucket, List<ChannelStockStore.Row> claimed, List<StockUpdate> updates,
+                        PushOutcome outcome) {
+        Instant now = clock.instant();
+        List<String> skus = updates.stream().map(StockUpdate::sku).toList();
+        if (outcome.retryAfterMillis() > 0) {
+            rateLimiter.blockUntil(bucket, now.toEpochMilli() + outcome.retryAfterMillis());
+        }
+        if (!outcome.accepted()) {
+            boolean throttled = outcome.status() == 429;
+            int attempts = claimed.stream().mapToInt(ChannelStockStore.Row::attempts).max().orElse(0);
+            Instant retryAt = throttled ? now.plusMillis(Math.max(outcome.retryAfterMillis(), 1))
+                    : now.plusMillis(Math.min(maxBackoffMs, backoffMs << Math.min(attempts, 20)));
+            store.failed(channel.id(), skus, outcome.error(), retryAt, !throttled);
+            LOG.info("stock push to {} ({} values) not accepted: {}; next try at {}", channel.id(), skus.size(),
+                    outcome.error(), retryAt);
+            return;
+        }
+        List<String> rejected = new ArrayList<>();
+        transaction.executeWithoutResult(s -> {
+            for (StockUpdate update : updates) {
+                String reason = outcome.rejected().get(update.listingSku());
+                if (reason != null) {
+                    rejected.add(update.sku());
+                    exceptions.park("channel:" + channel.id() + ":stock-push", "channel " + channel.id() + " rejected "
+                            + update.listingSku() + " = " + update.quantity() + ": " + reason, update.toString());
+                } else if (store.pushed(channel.id(), update.sku(), update.quantity(), update.version(), now)) {
+                    outbox.append(STOCK_PUSHED, update.sku(), new StockPushed(channel.id(), update.sku(),
+                            update.listingSku(), update.quantity(), update.version(), update.changedAt(), now));
+                }
+            }
+            if (!rejected.isEmpty()) {
+                // Not retried until the value changes or reconciliation: retrying the same value cannot help.
+                store.failed(channel.id(), rejected, "rejected by the channel", now.plus(Duration.ofHours(1)), true);
+            }
+        });
+    }
+
+    /** Payload of stock.pushed: the channel accepted this value at this time. */
+    public record StockPushed(String channel, String sku, String listingSku, long quantity, long version,
+                              Instant changedAt, Instant pushedAt) {
+    }
+
+    @Override
+    public void destroy() {
+        workers.shutdownNow();
+    }
+}

@@ -1,0 +1,129 @@
+package dev.orderhub.stocksync;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.List;
+import java.util.Set;
+import java.util.TreeSet;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orderhub.channel.Channel;
+import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.inventory.AvailableToSell;
+import dev.orderhub.inventory.Bundles;
+import dev.orderhub.inventory.StockLedger;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionTemplate;
+
+/**
+ * The first half of the stock-sync flow (routes/stock-sync.camel.yaml): a stock change becomes
+ * the available-to-sell each pushed channel should show, for the sku and every bundle made
+ * of it. Values are coalesced per (channel, sku): only the latest is kept for the pusher.
+ */
+@Service("stockSync")
+public class StockSync {
+
+    private final ChannelRegistry channels;
+    private final AvailableToSell availableToSell;
+    private final Bundles bundles;
+    private final StockLedger ledger;
+    private final ChannelStockStore store;
+    private final ObjectMapper json;
+    private final Clock clock;
+    private final long urgentAt;
+    private final TransactionTemplate transaction;
+
+    public StockSync(ChannelRegistry channels, AvailableToSell availableToSell, Bundles bundles, StockLedger ledger,
+                     ChannelStockStore store, ObjectMapper json, Clock clock, PlatformTransactionManager transactions,
+                     @Value("${orderhub.stock-sync.urgent-at:2}") long urgentAt) {
+        this.transaction = new TransactionTemplate(transactions);
+        this.channels = channels;
+        this.availableToSell = availableToSell;
+        this.bundles = bundles;
+        this.ledger = ledger;
+        this.store = store;
+        this.json = json;
+        this.clock = clock;
+        this.urgentAt = urgentAt;
+    }
+
+    /** Handles one stock.changed event envelope. Returns how many (channel, sku) values changed. */
+    public int onStockChanged(String envelope) {
+        JsonNode sku;
+        try {
+            sku = json.readTree(envelope).path("payload").path("sku");
+        } catch (JsonProcessingException e) {
+            throw new IllegalArgumentException("stock.changed: not a JSON envelope (" + e.getOriginalMessage() + ")");
+        }
+        if (!sku.isTextual() || sku.asText().isBlank()) {
+            throw new IllegalArgumentException("stock.changed: payload.sku is missing");
+        }
+        return recompute(sku.asText());
+    }
+
+    /** Recomputes a sku (and the bundles made of it) for every pushed channel. */
+    public int recompute(String sku) {
+        Set<String> affected = new TreeSet<>();
+        affected.add(sku);
+        affected.addAll(bundles.bundlesContaining(sku));
+        return desire(affected);
+    }
+
+    /**
+     * Full reconciliation: recomputes every stocked sku and bundle on every pushed channel, so
+     * any channel whose last pushed value differs from what it should show gets a push.
+     */
+    public int reconcile() {
+        Set<String> all = new TreeSet<>(ledger.stockedSkus());
+        all.addAll(bundles.allBundles());
+        List<String> skus = List.copyOf(all);
+        int changed = 0;
+        for (int from = 0; from < skus.size(); from += 100) {
+            changed += desire(skus.subList(from, Math.min(skus.size(), from + 100)));
+        }
+        return changed;
+    }
+
+    /** In one transaction: lock each (channel, sku) in a fixed order, then compute and record its value. */
+    private int desire(Collection<String> skus) {
+        return transaction.execute(status -> {
+            Instant now = clock.instant();
+            int changed = 0;
+            for (Channel channel : channels.pushedChannels()) {
+                for (String sku : skus) {
+                    store.lock(channel.id(), sku, now);
+                    changed += store.desire(channel.id(), sku, availableToSell.of(channel, sku), urgentAt, now) ? 1 : 0;
+                }
+            }
+            return changed;
+        });
+    }
+
+    /** How a sku stands on one channel, for the API. */
+    public record ChannelView(String channel, long availableToSell, Long lastPushed, Instant lastPushedAt,
+                              boolean pushPending, String lastError) {
+    }
+
+    /** Every channel's view of a sku: its ATS now, and for pushed channels what was last accepted. */
+    @Transactional(readOnly = true)
+    public List<ChannelView> view(String sku) {
+        List<ChannelStockStore.Row> rows = store.ofSku(sku);
+        List<ChannelView> views = new ArrayList<>();
+        for (Channel channel : channels.channels()) {
+            ChannelStockStore.Row row = rows.stream().filter(r -> r.channel().equals(channel.id())).findFirst().orElse(null);
+            long ats = availableToSell.of(channel, sku);
+            views.add(row == null
+                    ? new ChannelView(channel.id(), ats, null, null, channel.stockSink() != null, null)
+                    : new ChannelView(channel.id(), ats, row.pushedValue(), row.pushedAt(),
+                    row.pending() || row.ats() != ats, row.lastError()));
+        }
+        return views;
+    }
+}

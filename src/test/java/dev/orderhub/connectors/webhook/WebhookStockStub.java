@@ -1,0 +1,197 @@
+package dev.orderhub.connectors.webhook;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A stand-in for a shop or marketplace taking the webhook connector's stock batches
+ * (connectors/webhook/README.md): it remembers every update per channel and sku in arrival
+ * order, enforces its own rate limit (429 with Retry-After beyond it), and can be told to
+ * fail (500), throttle (429) or answer slowly. Optionally it "sells": a listing accepts
+ * orders only while the quantity last pushed to it is above zero.
+ */
+public final class WebhookStockStub implements AutoCloseable {
+
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One accepted update, with the time it arrived. */
+    public record Received(String channel, String sku, long quantity, long version, long atNanos, long atMillis) {
+    }
+
+    private final HttpServer server;
+    private final List<Received> received = new CopyOnWriteArrayList<>();
+    private final Map<String, Received> latest = new ConcurrentHashMap<>();
+    private final AtomicInteger requests = new AtomicInteger();
+    private final AtomicInteger throttled = new AtomicInteger();
+    private final Map<String, List<Long>> requestNanos = new ConcurrentHashMap<>();
+    private final Map<String, List<Long>> throttledNanos = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> throttleNext = new ConcurrentHashMap<>();
+    private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
+    private volatile int failWith = 0;
+    private volatile double ratePerSecond = 0;
+    private volatile String expectedToken = null;
+
+    public WebhookStockStub() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/", this::handle);
+        server.setExecutor(Executors.newFixedThreadPool(8, r -> {
+            Thread thread = new Thread(r, "webhook-stub");
+            thread.setDaemon(true);
+            return thread;
+        }));
+        server.start();
+    }
+
+    /** The URL a channel's stockSink points at; the path names the channel. */
+    public String url(String channel) {
+        return "http://127.0.0.1:" + server.getAddress().getPort() + "/stock/" + channel;
+    }
+
+    /** From now on every request answers this status (0: normal service again). */
+    public void failWith(int status) {
+        this.failWith = status;
+    }
+
+    /** The next n requests for this channel answer 429 with Retry-After: 1. */
+    public void throttleNext(String channel, int n) {
+        throttleNext.computeIfAbsent(channel, c -> new AtomicInteger()).set(n);
+    }
+
+    /** Normal service on every channel: no failures, no forced 429s, no rate limit. */
+    public void reset() {
+        failWith = 0;
+        ratePerSecond = 0;
+        throttleNext.clear();
+        buckets.clear();
+    }
+
+    /** The remote's own limit per channel: more requests than this per second answer 429 (0: no limit). */
+    public void rateLimit(double perSecond) {
+        this.ratePerSecond = perSecond;
+    }
+
+    public void requireToken(String token) {
+        this.expectedToken = token;
+    }
+
+    private void handle(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            requests.incrementAndGet();
+            String channel = exchange.getRequestURI().getPath().replaceFirst("^/stock/", "");
+            requestNanos.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+            if (expectedToken != null && !("Bearer " + expectedToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
+                answer(exchange, 401, "{\"error\":\"unauthorized\"}");
+                return;
+            }
+            if (failWith != 0) {
+                answer(exchange, failWith, "{\"error\":\"unavailable\"}");
+                return;
+            }
+            AtomicInteger toThrottle = throttleNext.get(channel);
+            boolean forced = toThrottle != null && toThrottle.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
+            if (forced || !withinRate(channel)) {
+                throttled.incrementAndGet();
+                throttledNanos.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+                exchange.getResponseHeaders().add("Retry-After", "1");
+                answer(exchange, 429, "{\"error\":\"too many requests\"}");
+                return;
+            }
+            JsonNode batch = JSON.readTree(exchange.getRequestBody().readAllBytes());
+            long nanos = System.nanoTime();
+            long millis = System.currentTimeMillis();
+            for (JsonNode update : batch.path("updates")) {
+                Received r = new Received(channel, update.path("sku").asText(), update.path("quantity").asLong(),
+                        update.path("version").asLong(), nanos, millis);
+                received.add(r);
+                latest.put(channel + "|" + r.sku(), r);
+            }
+            answer(exchange, 200, "{\"accepted\":" + batch.path("updates").size() + "}");
+        }
+    }
+
+    private synchronized boolean withinRate(String channel) {
+        double rate = ratePerSecond;
+        if (rate <= 0) {
+            return true;
+        }
+        double[] bucket = buckets.computeIfAbsent(channel, c -> new double[] {rate, System.nanoTime()});
+        long now = System.nanoTime();
+        bucket[0] = Math.min(rate, bucket[0] + (now - bucket[1]) / 1e9 * rate);
+        bucket[1] = now;
+        if (bucket[0] >= 1) {
+            bucket[0] -= 1;
+            return true;
+        }
+        return false;
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** The quantity a channel shows for a listing sku now (null: never pushed). */
+    public Long shown(String channel, String sku) {
+        Received r = latest.get(channel + "|" + sku);
+        return r == null ? null : r.quantity();
+    }
+
+    public List<Received> received(String channel, String sku) {
+        List<Received> matching = new ArrayList<>();
+        for (Received r : received) {
+            if (r.channel().equals(channel) && r.sku().equals(sku)) {
+                matching.add(r);
+            }
+        }
+        return matching;
+    }
+
+    public List<Received> all() {
+        return List.copyOf(received);
+    }
+
+    public int requests() {
+        return requests.get();
+    }
+
+    /** Arrival times of a channel's requests, and of those answered 429. */
+    public List<Long> requestTimes(String channel) {
+        return List.copyOf(requestNanos.getOrDefault(channel, List.of()));
+    }
+
+    public List<Long> throttledTimes(String channel) {
+        return List.copyOf(throttledNanos.getOrDefault(channel, List.of()));
+    }
+
+    public int throttled() {
+        return throttled.get();
+    }
+
+    public int throttled(String channel) {
+        return throttledNanos.getOrDefault(channel, List.of()).size();
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+        ((java.util.concurrent.ExecutorService) server.getExecutor()).shutdownNow();
+    }
+}
