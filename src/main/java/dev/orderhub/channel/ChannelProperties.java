@@ -8,7 +8,8 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 
 /** The channels and locations of config/channels.yaml, as configured (order kept). */
 @ConfigurationProperties("orderhub")
-public record ChannelProperties(Map<String, LocationConfig> locations, Map<String, ChannelConfig> channels) {
+public record ChannelProperties(Map<String, LocationConfig> locations, Map<String, ChannelConfig> channels,
+                                Buffer defaultBuffer) {
 
     public ChannelProperties {
         locations = locations == null ? Map.of() : new LinkedHashMap<>(locations);

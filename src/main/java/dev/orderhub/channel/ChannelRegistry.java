@@ -26,7 +26,9 @@ public class ChannelRegistry {
     public ChannelRegistry(ChannelProperties properties, ConnectorManifests connectors) {
         properties.locations().forEach((id, cfg) -> locations.put(id, new Location(id,
                 cfg.name() == null ? id : cfg.name(), cfg.kind() == null ? LocationKind.OWN : cfg.kind(), cfg.owner())));
-        properties.channels().forEach((id, cfg) -> channels.put(id, channel(id, cfg, connectors)));
+        Buffer pushedDefault = properties.defaultBuffer() == null ? NO_BUFFER
+                : checked("(default)", "defaultBuffer", properties.defaultBuffer());
+        properties.channels().forEach((id, cfg) -> channels.put(id, channel(id, cfg, connectors, pushedDefault)));
         locations.values().stream().filter(l -> l.kind() == LocationKind.CHANNEL_OWNED).forEach(l -> {
             if (l.owner() == null || !channels.containsKey(l.owner())) {
                 throw new IllegalStateException("channels.yaml: channel-owned location " + l.id()
@@ -35,7 +37,7 @@ public class ChannelRegistry {
         });
     }
 
-    private Channel channel(String id, ChannelConfig cfg, ConnectorManifests connectors) {
+    private Channel channel(String id, ChannelConfig cfg, ConnectorManifests connectors, Buffer pushedDefault) {
         List<String> served = cfg.locations() == null ? List.of() : List.copyOf(cfg.locations());
         for (String location : served) {
             Location known = locations.get(location);
@@ -47,7 +49,10 @@ public class ChannelRegistry {
                         + "channel-owned stock: it never counts toward a merchant-fulfilled listing");
             }
         }
-        Buffer buffer = checked(id, "buffer", cfg.buffer() == null ? NO_BUFFER : cfg.buffer());
+        // A channel the hub pushes stock to is shown its stock with some delay: unless it says
+        // otherwise it holds back the default buffer. Hub-native channels reserve live: none.
+        Buffer buffer = checked(id, "buffer", cfg.buffer() != null ? cfg.buffer()
+                : cfg.stockSink() != null ? pushedDefault : NO_BUFFER);
         Map<String, Buffer> skuBuffers = new LinkedHashMap<>();
         if (cfg.skuBuffers() != null) {
             cfg.skuBuffers().forEach((sku, b) -> skuBuffers.put(sku, checked(id, "skuBuffers." + sku, b)));

@@ -7,10 +7,13 @@ import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
+import org.springframework.transaction.support.TransactionSynchronization;
+import org.springframework.transaction.support.TransactionSynchronizationManager;
 
 /**
  * The transactional outbox: an event is written in the same database transaction as the
@@ -22,11 +25,13 @@ public class Outbox {
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final Clock clock;
+    private final ObjectProvider<OutboxRelay> relay;
 
-    public Outbox(JdbcClient jdbc, ObjectMapper json, Clock clock) {
+    public Outbox(JdbcClient jdbc, ObjectMapper json, Clock clock, ObjectProvider<OutboxRelay> relay) {
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
+        this.relay = relay;
     }
 
     /**
@@ -52,6 +57,27 @@ public class Outbox {
                 .param("payload", body)
                 .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .update();
+        nudgeAfterCommit();
         return eventId;
     }
+
+    /** Once per transaction: when it commits, the relay goes at once instead of at its next tick. */
+    private void nudgeAfterCommit() {
+        if (!TransactionSynchronizationManager.isSynchronizationActive()
+                || TransactionSynchronizationManager.hasResource(NUDGE_KEY)) {
+            return;
+        }
+        TransactionSynchronizationManager.bindResource(NUDGE_KEY, Boolean.TRUE);
+        TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
+            @Override
+            public void afterCompletion(int status) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(NUDGE_KEY);
+                if (status == STATUS_COMMITTED) {
+                    relay.ifAvailable(OutboxRelay::nudge);
+                }
+            }
+        });
+    }
+
+    private static final Object NUDGE_KEY = new Object();
 }

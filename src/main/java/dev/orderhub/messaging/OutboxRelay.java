@@ -7,12 +7,19 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
+
+import jakarta.annotation.PreDestroy;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.MessageProducer;
 import jakarta.jms.Session;
 import jakarta.jms.TextMessage;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
@@ -29,6 +36,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("outboxRelay")
 public class OutboxRelay {
 
+    private static final Logger LOG = LoggerFactory.getLogger(OutboxRelay.class);
+
     /** Artemis duplicate detection property. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
 
@@ -39,6 +48,13 @@ public class OutboxRelay {
     private final int batchSize;
     private final Duration keepPublished;
     private volatile Instant nextPurge = Instant.MIN;
+    private final AtomicBoolean relaying = new AtomicBoolean();
+    private final AtomicBoolean again = new AtomicBoolean();
+    private final ExecutorService nudged = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "outbox-nudge");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     public OutboxRelay(JdbcClient jdbc, ConnectionFactory connectionFactory, PlatformTransactionManager transactions,
                        Clock clock, @Value("${orderhub.outbox.batch-size:500}") int batchSize,
@@ -49,6 +65,32 @@ public class OutboxRelay {
         this.clock = clock;
         this.batchSize = batchSize;
         this.keepPublished = Duration.ofHours(keepPublishedHours);
+    }
+
+    /**
+     * Asks for a relay soon, without waiting for the timer: called after a transaction that
+     * wrote events commits, so events leave within milliseconds. The timer stays as the backstop.
+     */
+    public void nudge() {
+        again.set(true);
+        if (relaying.compareAndSet(false, true)) {
+            nudged.execute(() -> {
+                try {
+                    while (again.getAndSet(false)) {
+                        relay();
+                    }
+                } catch (RuntimeException e) {
+                    LOG.debug("nudged relay failed; the timer will retry", e);
+                } finally {
+                    relaying.set(false);
+                }
+            });
+        }
+    }
+
+    @PreDestroy
+    void stop() {
+        nudged.shutdownNow();
     }
 
     /** Publishes everything committed so far; returns how many events went out. */

@@ -110,6 +110,13 @@ class ChannelStockStore {
                 .update();
     }
 
+    /** Gives claimed rows back at once (the push was not recorded). */
+    void release(String channel, List<String> skus) {
+        jdbc.sql("UPDATE channel_stock SET claimed_until = NULL WHERE channel = :channel AND sku IN (:skus)")
+                .param("channel", channel).param("skus", skus)
+                .update();
+    }
+
     List<Row> ofSku(String sku) {
         return jdbc.sql("SELECT " + COLUMNS + " FROM channel_stock WHERE sku = :sku ORDER BY channel")
                 .param("sku", sku).query(ChannelStockStore::map).list();

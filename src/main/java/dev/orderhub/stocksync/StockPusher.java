@@ -14,6 +14,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.channel.RateLimiter;
+import dev.orderhub.inventory.LockConflicts;
 import dev.orderhub.messaging.ExceptionStore;
 import dev.orderhub.messaging.Outbox;
 import org.slf4j.Logger;
@@ -50,6 +51,7 @@ public class StockPusher implements DisposableBean {
     private final Duration claimFor = Duration.ofSeconds(60);
     private final long backoffMs;
     private final long maxBackoffMs;
+    private final double rateMargin;
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "stock-push");
         thread.setDaemon(true);
@@ -60,7 +62,9 @@ public class StockPusher implements DisposableBean {
     public StockPusher(ChannelRegistry channels, ChannelStockStore store, RateLimiter rateLimiter, StockSinkClient client,
                        Outbox outbox, ExceptionStore exceptions, Clock clock, PlatformTransactionManager transactions,
                        @Value("${orderhub.stock-sync.backoff-ms:500}") long backoffMs,
-                       @Value("${orderhub.stock-sync.max-backoff-ms:60000}") long maxBackoffMs) {
+                       @Value("${orderhub.stock-sync.max-backoff-ms:60000}") long maxBackoffMs,
+                       @Value("${orderhub.stock-sync.rate-margin:0.9}") double rateMargin) {
+        this.rateMargin = rateMargin;
         this.channels = channels;
         this.store = store;
         this.rateLimiter = rateLimiter;
@@ -96,7 +100,7 @@ public class StockPusher implements DisposableBean {
         Channel.StockSink sink = channel.stockSink();
         for (int batch = 0; batch < BATCHES_PER_RUN; batch++) {
             Instant now = clock.instant();
-            if (!store.anyDue(channel.id(), now) || !rateLimiter.tryTake(bucket, sink.rate(), sink.burst())) {
+            if (!store.anyDue(channel.id(), now) || !rateLimiter.tryTake(bucket, sink.rate() * rateMargin, sink.burst())) {
                 return;
             }
             List<ChannelStockStore.Row> claimed = transaction.execute(s ->
@@ -106,8 +110,17 @@ public class StockPusher implements DisposableBean {
             }
             List<StockUpdate> updates = claimed.stream().map(row -> new StockUpdate(row.sku(),
                     channel.listingSku(row.sku()), row.ats(), row.version(), row.changedAt())).toList();
-            PushOutcome outcome = client.push(channel, updates);
-            record(channel, bucket, claimed, updates, outcome);
+            try {
+                PushOutcome outcome = client.push(channel, updates);
+                LockConflicts.retry(() -> {
+                    record(channel, bucket, claimed, updates, outcome);
+                    return null;
+                });
+            } catch (RuntimeException e) {
+                // Whatever happened, the values must not wait for their claim to expire.
+                store.release(channel.id(), updates.stream().map(StockUpdate::sku).toList());
+                throw e;
+            }
         }
     }
 
@@ -129,8 +142,10 @@ public class StockPusher implements DisposableBean {
             return;
         }
         List<String> rejected = new ArrayList<>();
+        List<StockUpdate> inLockOrder = new ArrayList<>(updates);
+        inLockOrder.sort(java.util.Comparator.comparing(StockUpdate::sku)); // the order StockSync locks rows in
         transaction.executeWithoutResult(s -> {
-            for (StockUpdate update : updates) {
+            for (StockUpdate update : inLockOrder) {
                 String reason = outcome.rejected().get(update.listingSku());
                 if (reason != null) {
                     rejected.add(update.sku());

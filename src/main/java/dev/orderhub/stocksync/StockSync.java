@@ -95,14 +95,14 @@ public class StockSync {
     private int desire(Collection<String> skus) {
         return transaction.execute(status -> {
             Instant now = clock.instant();
-            int changed = 0;
+            int count = 0;
             for (Channel channel : channels.pushedChannels()) {
                 for (String sku : skus) {
                     store.lock(channel.id(), sku, now);
-                    changed += store.desire(channel.id(), sku, availableToSell.of(channel, sku), urgentAt, now) ? 1 : 0;
+                    count += store.desire(channel.id(), sku, availableToSell.of(channel, sku), urgentAt, now) ? 1 : 0;
                 }
             }
-            return changed;
+            return count;
         });
     }
 

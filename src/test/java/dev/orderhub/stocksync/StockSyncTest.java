@@ -54,6 +54,7 @@ class StockSyncTest {
         sink(registry, "limited", 20, 20, 1);
         sink(registry, "mapped", 50, 50, 100);
         registry.add("orderhub.channels.mapped.skus.L-STOCK", () -> "HUB-MAPPED");
+        registry.add("orderhub.default-buffer.units", () -> "0");
         registry.add("orderhub.stock-sync.backoff-ms", () -> "100");
         registry.add("orderhub.stock-sync.max-backoff-ms", () -> "400");
         registry.add("orderhub.stock-sync.push-interval-ms", () -> "20");
