@@ -11,10 +11,10 @@ import java.util.HashMap;
 import java.util.Map;
 import java.util.UUID;
 
+import org.springframework.beans.factory.support.DefaultListableBeanFactory;
 import org.springframework.boot.env.YamlPropertySourceLoader;
 import org.springframework.context.ApplicationContextInitializer;
 import org.springframework.context.ConfigurableApplicationContext;
-import org.springframework.context.event.ContextClosedEvent;
 import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.core.env.MapPropertySource;
 import org.springframework.core.env.PropertySource;
@@ -46,11 +46,9 @@ public class TestIsolation implements ApplicationContextInitializer<Configurable
             properties.put("spring.datasource.username", PG_USER);
             properties.put("spring.datasource.password", PG_PASSWORD);
             properties.put("spring.flyway.schemas", schema);
-            context.addApplicationListener(event -> {
-                if (event instanceof ContextClosedEvent) {
-                    dropSchema(schema);
-                }
-            });
+            // Registered before every other bean, so destroyed after all of them (routes, timers, pool).
+            ((DefaultListableBeanFactory) context.getBeanFactory())
+                    .registerDisposableBean("orderhubTestSchema", () -> dropSchema(schema));
         }
         try {
             for (PropertySource<?> source : new YamlPropertySourceLoader().load("orderhub-test",

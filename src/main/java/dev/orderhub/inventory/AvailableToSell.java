@@ -1,6 +1,8 @@
 package dev.orderhub.inventory;
 
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelProperties.Buffer;
@@ -38,8 +40,35 @@ public class AvailableToSell {
         return cap(channel, own == null ? fits : fits - held(own, fits));
     }
 
+    /** The ATS of a sku on each of these channels, from one read of its stock (and its components'). */
+    @Transactional(readOnly = true)
+    public Map<String, Long> onChannels(List<Channel> channels, String sku) {
+        Map<String, Long> byChannel = new LinkedHashMap<>();
+        List<Bundles.Component> components = bundles.components(sku);
+        if (components.isEmpty()) {
+            List<StockLevel> levels = ledger.levels(sku);
+            channels.forEach(channel -> byChannel.put(channel.id(), single(channel, sku, levels)));
+            return byChannel;
+        }
+        Map<String, List<StockLevel>> componentLevels = new LinkedHashMap<>();
+        components.forEach(c -> componentLevels.put(c.sku(), ledger.levels(c.sku())));
+        for (Channel channel : channels) {
+            long fits = Long.MAX_VALUE;
+            for (Bundles.Component component : components) {
+                fits = Math.min(fits, single(channel, component.sku(), componentLevels.get(component.sku())) / component.qty());
+            }
+            Buffer own = channel.skuBuffers().get(sku);
+            byChannel.put(channel.id(), cap(channel, own == null ? fits : fits - held(own, fits)));
+        }
+        return byChannel;
+    }
+
     private long single(Channel channel, String sku) {
-        long available = ledger.levels(sku).stream()
+        return single(channel, sku, ledger.levels(sku));
+    }
+
+    private static long single(Channel channel, String sku, List<StockLevel> levels) {
+        long available = levels.stream()
                 .filter(level -> channel.locations().contains(level.location()))
                 .mapToLong(StockLevel::available).sum();
         return cap(channel, available - held(channel.bufferFor(sku), available));

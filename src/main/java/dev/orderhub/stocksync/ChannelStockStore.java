@@ -6,6 +6,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
@@ -34,17 +35,30 @@ class ChannelStockStore {
     }
 
     /**
-     * Locks the (channel, sku) row for this transaction, creating it (version 0, nothing to
-     * push) if new. Whoever holds the lock computes and records the value, so two computations
-     * of the same row cannot finish in the wrong order.
+     * Locks the rows of a sku on these channels for this transaction (creating missing ones at
+     * version 0, nothing to push) and returns the value each currently wants shown. Whoever
+     * holds the locks computes and records the new values, so two computations of the same
+     * row cannot finish in the wrong order. Rows are locked in channel order.
      */
-    void lock(String channel, String sku, Instant now) {
-        jdbc.sql("INSERT INTO channel_stock (channel, sku, ats, version, urgent, changed_at, next_attempt_at) "
-                        + "VALUES (:channel, :sku, -1, 0, FALSE, :now, :now) ON CONFLICT DO NOTHING")
-                .param("channel", channel).param("sku", sku).param("now", utc(now))
-                .update();
-        jdbc.sql("SELECT version FROM channel_stock WHERE channel = :channel AND sku = :sku FOR UPDATE")
-                .param("channel", channel).param("sku", sku).query(Long.class).single();
+    Map<String, Long> lock(String sku, List<String> channels, Instant now) {
+        StringBuilder values = new StringBuilder();
+        for (int i = 0; i < channels.size(); i++) {
+            values.append(i == 0 ? "" : ", ").append("(:c").append(i).append(", :sku, -1, 0, FALSE, :now, :now)");
+        }
+        JdbcClient.StatementSpec insert = jdbc.sql("INSERT INTO channel_stock (channel, sku, ats, version, urgent, changed_at, "
+                        + "next_attempt_at) VALUES " + values + " ON CONFLICT DO NOTHING")
+                .param("sku", sku).param("now", utc(now));
+        for (int i = 0; i < channels.size(); i++) {
+            insert = insert.param("c" + i, channels.get(i));
+        }
+        insert.update();
+        Map<String, Long> current = new java.util.HashMap<>();
+        jdbc.sql("SELECT channel, ats FROM channel_stock WHERE sku = :sku AND channel IN (:channels) ORDER BY channel FOR UPDATE")
+                .param("sku", sku).param("channels", channels)
+                .query((ResultSet rs) -> {
+                    current.put(rs.getString(1), rs.getLong(2));
+                });
+        return current;
     }
 
     /**

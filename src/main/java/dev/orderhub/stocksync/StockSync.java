@@ -4,6 +4,8 @@ import java.time.Clock;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.Comparator;
+import java.util.Map;
 import java.util.List;
 import java.util.Set;
 import java.util.TreeSet;
@@ -91,15 +93,22 @@ public class StockSync {
         return changed;
     }
 
-    /** In one transaction: lock each (channel, sku) in a fixed order, then compute and record its value. */
+    /** In one transaction: lock each sku's channel rows (skus in order), then compute and record the values that changed. */
     private int desire(Collection<String> skus) {
+        List<Channel> pushed = channels.pushedChannels().stream().sorted(Comparator.comparing(Channel::id)).toList();
+        if (pushed.isEmpty()) {
+            return 0;
+        }
+        List<String> ids = pushed.stream().map(Channel::id).toList();
         return transaction.execute(status -> {
             Instant now = clock.instant();
             int count = 0;
-            for (Channel channel : channels.pushedChannels()) {
-                for (String sku : skus) {
-                    store.lock(channel.id(), sku, now);
-                    count += store.desire(channel.id(), sku, availableToSell.of(channel, sku), urgentAt, now) ? 1 : 0;
+            for (String sku : skus) {
+                Map<String, Long> current = store.lock(sku, ids, now);
+                for (Map.Entry<String, Long> ats : availableToSell.onChannels(pushed, sku).entrySet()) {
+                    if (!ats.getValue().equals(current.get(ats.getKey()))) {
+                        count += store.desire(ats.getKey(), sku, ats.getValue(), urgentAt, now) ? 1 : 0;
+                    }
                 }
             }
             return count;

@@ -150,7 +150,7 @@ class StockSyncLatencyBenchmark {
 
         Map<String, Object> results = BenchResults.start("stock-sync-latency",
                 "mvn -B -Pbench test -Dtest=StockSyncLatencyBenchmark");
-        results.put("setup", SKUS + " skus, " + CHANNELS + " webhook channel stubs at 5 requests/s each (hub limit 5/s, burst 5), "
+        results.put("setup", SKUS + " skus, " + CHANNELS + " webhook channel stubs at 5 requests/s each (hub at 90% of that, evenly spaced), "
                 + "batches up to 100, PostgreSQL + embedded Artemis, outbox poll 100 ms, push poll 50 ms");
         results.put("changes", changes.size());
         results.put("changesPerSecond", Math.round(changes.size() / (loadNanos / 1e9)));
