@@ -22,6 +22,7 @@ import dev.orderhub.OrderJson;
 import dev.orderhub.connectors.webhook.WebhookStockStub;
 import dev.orderhub.inventory.Bundles;
 import dev.orderhub.inventory.StockLedger;
+import dev.orderhub.stocksync.StockSync;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -30,10 +31,11 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Oversell as sellers feel it: 5 channel stubs sell a listing only while the quantity last
- * pushed to them is above zero. 1,000 buyer visits (250/s across the channels) meet 100 units
+ * pushed to them is above zero. 1,000 buyer visits per round meet 100 units
  * spread over 3 locations, 6 products and 2 bundles. An order a channel accepted that the hub
- * could not fill ends BACKORDERED: that is an oversell. The subclasses run it with the
- * default buffers and with buffers at zero.
+ * could not fill ends BACKORDERED: that is an oversell. Rounds run at a flash-sale pace
+ * (a visit every 20 ms per channel, 250/s) and a busy-day pace (every 200 ms, 25/s). The
+ * subclasses run it with the default buffers and with buffers at zero.
  */
 abstract class OversellBenchmark {
 
@@ -71,18 +73,57 @@ abstract class OversellBenchmark {
     @Autowired
     JdbcClient jdbc;
 
+    @Autowired
+    StockSync stockSync;
+
     abstract WebhookStockStub stub();
 
     abstract String name();
 
     abstract String buffers();
 
+    /** Rounds per pace; each round has its own skus. */
+    static final int ROUNDS = Integer.getInteger("bench.rounds", 3);
+
     @Test
     void buyersOnFiveChannelsAgainstHundredUnits() throws Exception {
+        Map<String, Object> results = BenchResults.start(name(), "mvn -B -Pbench test -Dtest='Oversell*Benchmark'");
+        results.put("setup", VISITS + " buyer visits per round over " + CHANNELS + " channels, 100 units of 6 products "
+                + "over 3 locations and 2 bundles per round; channels sell only while the last pushed quantity is above 0; "
+                + "stubs at 5 requests/s per channel, hub at 90% of that");
+        results.put("buffers", buffers());
+        results.put("flashSale", rounds(20));
+        results.put("busyDay", rounds(200));
+        BenchResults.write(name(), results);
+    }
+
+    /** Rounds with a buyer visit every {@code paceMs} per channel; totals over the rounds. */
+    private Map<String, Object> rounds(long paceMs) throws Exception {
+        List<Map<String, Object>> rounds = new ArrayList<>();
+        int placed = 0;
+        int oversold = 0;
+        for (int round = 0; round < ROUNDS; round++) {
+            Map<String, Object> one = round(paceMs);
+            placed += (Integer) one.get("ordersPlaced");
+            oversold += (Integer) one.get("ordersOversold");
+            rounds.add(one);
+        }
+        Map<String, Object> summary = new LinkedHashMap<>();
+        summary.put("visitEveryMsPerChannel", paceMs);
+        summary.put("rounds", rounds.size());
+        summary.put("ordersPlaced", placed);
+        summary.put("ordersOversold", oversold);
+        summary.put("oversoldPerRound", Math.round(10.0 * oversold / rounds.size()) / 10.0);
+        summary.put("oversoldShareOfPlaced", placed == 0 ? 0 : Math.round(1000.0 * oversold / placed) / 1000.0);
+        summary.put("perRound", rounds);
+        return summary;
+    }
+
+    private Map<String, Object> round(long paceMs) throws Exception {
         WebhookStockStub stub = stub();
         stub.rateLimit(5);
         HubClient hub = new HubClient(port);
-        String run = Long.toString(System.currentTimeMillis(), 36);
+        String run = Long.toString(System.nanoTime(), 36);
         Map<String, String> listings = new LinkedHashMap<>(); // listing -> hub sku (same here)
         STOCK.forEach((product, units) -> {
             String sku = product + "-" + run;
@@ -97,6 +138,8 @@ abstract class OversellBenchmark {
         bundles.define(kit2, List.of(new Bundles.Component("P3-" + run, 2)));
         listings.put(kit1, kit1);
         listings.put(kit2, kit2);
+        stockSync.recompute(kit1);
+        stockSync.recompute(kit2);
         List<String> channels = BenchStubs.names(CHANNELS);
         await().atMost(Duration.ofSeconds(60)).until(() -> listings.keySet().stream()
                 .allMatch(sku -> channels.stream().allMatch(c -> stub.shown(c, sku) != null)));
@@ -123,7 +166,7 @@ abstract class OversellBenchmark {
                             placed.put(answer.text("hubOrderId"), channel);
                         }
                     }
-                    LockSupport.parkNanos(20_000_000L); // a buyer visit every 20 ms per channel
+                    LockSupport.parkNanos(paceMs * 1_000_000L); // the buyers' pace, not synchronisation
                 }
                 return null;
             }));
@@ -154,11 +197,7 @@ abstract class OversellBenchmark {
         long unitsLeft = jdbc.sql("SELECT COALESCE(SUM(on_hand - reserved), 0) FROM stock WHERE sku LIKE :run")
                 .param("run", "%-" + run).query(Long.class).single();
 
-        Map<String, Object> results = BenchResults.start(name(), "mvn -B -Pbench test -Dtest='Oversell*Benchmark'");
-        results.put("setup", VISITS + " buyer visits over " + CHANNELS + " channels (a visit every 20 ms per channel), "
-                + "100 units of 6 products over 3 locations, 2 bundles; channels sell only while the last pushed "
-                + "quantity is above 0; stubs and hub at 5 requests/s per channel");
-        results.put("buffers", buffers());
+        Map<String, Object> results = new LinkedHashMap<>();
         results.put("seconds", seconds);
         results.put("visitsRefusedAsSoldOut", refused.get());
         results.put("ordersPlaced", placed.size());
@@ -168,10 +207,10 @@ abstract class OversellBenchmark {
         results.put("unitsReserved", unitsReserved);
         results.put("unitsLeftUnsold", unitsLeft);
         results.put("maxReservedOverOnHand", overReserved);
-        BenchResults.write(name(), results);
 
         assertThat(overReserved).as("reservations never exceed stock").isLessThanOrEqualTo(0);
         assertThat(unitsReserved).isLessThanOrEqualTo(100);
+        return results;
     }
 
     private String status(String hubOrderId) {
