@@ -159,6 +159,25 @@ class OrderIntakeTest {
     }
 
     @Test
+    void arrivingStockGoesToTheEarliestShipByBackorderFirst() {
+        hub.setStock(sku, "main", 0);
+        String later = post("webshop", OrderJson.order("LATE-" + sku).line(sku, 2).shipBy("2026-12-10T12:00:00Z").json());
+        awaitStatus(later, "BACKORDERED");
+        String sooner = post("b2b", OrderJson.order("SOON-" + sku).line(sku, 2).shipBy("2026-11-27T12:00:00Z").json());
+        awaitStatus(sooner, "BACKORDERED");
+
+        HubClient.Response receipt = hub.post("/api/stock/adjustments",
+                "{\"sku\":\"" + sku + "\",\"location\":\"main\",\"delta\":3,\"reason\":\"receipt\"}");
+
+        assertThat(receipt.json().get("reserved").asLong()).isEqualTo(2);
+        assertThat(hub.get("/api/orders/" + sooner).text("status")).isEqualTo("RESERVED");
+        assertThat(hub.get("/api/orders/" + later).text("status")).isEqualTo("BACKORDERED");
+
+        hub.post("/api/orders/" + sooner + "/cancel", "{\"reason\":\"buyer cancelled\"}");
+        assertThat(hub.get("/api/orders/" + later).text("status")).isEqualTo("RESERVED");
+    }
+
+    @Test
     void eventsArePublishedOnTheirTopicsWithIdsAndTheReservedStock() throws Exception {
         try (EventProbe events = EventProbe.subscribe(broker, "order.received", "order.reserved", "stock.changed")) {
             hub.setStock(sku, "main", 10);

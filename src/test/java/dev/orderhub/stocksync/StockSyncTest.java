@@ -9,9 +9,11 @@ import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderhub.EventProbe;
 import dev.orderhub.HubClient;
 import dev.orderhub.OrderJson;
 import dev.orderhub.connectors.webhook.WebhookStockStub;
+import jakarta.jms.ConnectionFactory;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -80,6 +82,9 @@ class StockSyncTest {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    ConnectionFactory broker;
 
     HubClient hub;
     String sku;
@@ -197,6 +202,34 @@ class StockSyncTest {
         for (long throttledAt : STUB.throttledTimes("limited")) {
             long soon = requests.stream().filter(t -> t > throttledAt + 50_000_000L && t < throttledAt + 900_000_000L).count();
             assertThat(soon).as("requests within a second of a 429").isZero();
+        }
+    }
+
+    @Test
+    void exhaustedRateWindowPausesTheChannelUntilItsReset() {
+        hub.setStock(sku, "main", 9);
+        awaitShown("limited", sku, 9);
+        STUB.exhaustWindowAfterNext("limited", 1); // the next answer: X-RateLimit-Remaining 0, Reset 1 s
+        adjust(sku, -1);
+        awaitShown("limited", sku, 8);
+        int before = STUB.requestTimes("limited").size();
+        long answeredAt = STUB.requestTimes("limited").get(before - 1);
+
+        adjust(sku, -1);
+        awaitShown("limited", sku, 7);
+        long next = STUB.requestTimes("limited").get(before);
+        assertThat((next - answeredAt) / 1_000_000).as("ms until the next request").isGreaterThanOrEqualTo(900);
+    }
+
+    @Test
+    void acceptedValuesArePublishedAsStockPushed() throws Exception {
+        try (EventProbe events = EventProbe.subscribe(broker, "stock.pushed")) {
+            hub.setStock(sku, "main", 6);
+            awaitShown("shop", sku, 6);
+            await().atMost(Duration.ofSeconds(5)).until(() -> events.events("stock.pushed", "sku", sku).stream()
+                    .anyMatch(e -> e.get("payload").get("channel").asText().equals("shop")
+                            && e.get("payload").get("quantity").asLong() == 6
+                            && !e.get("payload").get("pushedAt").asText().isBlank()));
         }
     }
 

@@ -40,6 +40,7 @@ public final class WebhookStockStub implements AutoCloseable {
     private final Map<String, List<Long>> requestNanos = new ConcurrentHashMap<>();
     private final Map<String, List<Long>> throttledNanos = new ConcurrentHashMap<>();
     private final Map<String, AtomicInteger> throttleNext = new ConcurrentHashMap<>();
+    private final Map<String, AtomicInteger> exhaustNext = new ConcurrentHashMap<>();
     private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
     private volatile int failWith = 0;
     private volatile double ratePerSecond = 0;
@@ -71,11 +72,17 @@ public final class WebhookStockStub implements AutoCloseable {
         throttleNext.computeIfAbsent(channel, c -> new AtomicInteger()).set(n);
     }
 
+    /** The next n accepted requests for this channel say the rate window is used up for a second. */
+    public void exhaustWindowAfterNext(String channel, int n) {
+        exhaustNext.computeIfAbsent(channel, c -> new AtomicInteger()).set(n);
+    }
+
     /** Normal service on every channel: no failures, no forced 429s, no rate limit. */
     public void reset() {
         failWith = 0;
         ratePerSecond = 0;
         throttleNext.clear();
+        exhaustNext.clear();
         buckets.clear();
     }
 
@@ -118,6 +125,11 @@ public final class WebhookStockStub implements AutoCloseable {
                         update.path("version").asLong(), nanos, millis);
                 received.add(r);
                 latest.put(channel + "|" + r.sku(), r);
+            }
+            AtomicInteger exhaust = exhaustNext.get(channel);
+            if (exhaust != null && exhaust.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                exchange.getResponseHeaders().add("X-RateLimit-Remaining", "0");
+                exchange.getResponseHeaders().add("X-RateLimit-Reset", "1");
             }
             answer(exchange, 200, "{\"accepted\":" + batch.path("updates").size() + "}");
         }
