@@ -28,16 +28,7 @@ public class AvailableToSell {
 
     @Transactional(readOnly = true)
     public long of(Channel channel, String sku) {
-        List<Bundles.Component> components = bundles.components(sku);
-        if (components.isEmpty()) {
-            return single(channel, sku);
-        }
-        long fits = Long.MAX_VALUE;
-        for (Bundles.Component component : components) {
-            fits = Math.min(fits, single(channel, component.sku()) / component.qty());
-        }
-        Buffer own = channel.skuBuffers().get(sku);
-        return cap(channel, own == null ? fits : fits - held(own, fits));
+        return onChannels(List.of(channel), sku).get(channel.id());
     }
 
     /** The ATS of a sku on each of these channels, from one read of its stock (and its components'). */
@@ -61,10 +52,6 @@ public class AvailableToSell {
             byChannel.put(channel.id(), cap(channel, own == null ? fits : fits - held(own, fits)));
         }
         return byChannel;
-    }
-
-    private long single(Channel channel, String sku) {
-        return single(channel, sku, ledger.levels(sku));
     }
 
     private static long single(Channel channel, String sku, List<StockLevel> levels) {

@@ -62,10 +62,10 @@ public class StockSync {
         try {
             sku = json.readTree(envelope).path("payload").path("sku");
         } catch (JsonProcessingException e) {
-            throw new IllegalArgumentException("stock.changed: not a JSON envelope (" + e.getOriginalMessage() + ")");
+            throw new InvalidStockEventException("stock.changed: not a JSON envelope (" + e.getOriginalMessage() + ")");
         }
         if (!sku.isTextual() || sku.asText().isBlank()) {
-            throw new IllegalArgumentException("stock.changed: payload.sku is missing");
+            throw new InvalidStockEventException("stock.changed: payload.sku is missing");
         }
         return recompute(sku.asText());
     }

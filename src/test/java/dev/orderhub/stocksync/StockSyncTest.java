@@ -234,6 +234,20 @@ class StockSyncTest {
     }
 
     @Test
+    void unreadableStockEventIsParkedAndTheFlowGoesOn() throws Exception {
+        try (jakarta.jms.Connection connection = broker.createConnection();
+             jakarta.jms.Session session = connection.createSession(false, jakarta.jms.Session.AUTO_ACKNOWLEDGE)) {
+            session.createProducer(session.createTopic("stock.changed")).send(session.createTextMessage("{\"payload\":{}} " + sku));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.get("/api/exceptions?source=route:stock-changed").body()
+                .contains(sku));
+        assertThat(hub.get("/api/exceptions?source=route:stock-changed").body()).contains("payload.sku is missing");
+
+        hub.setStock(sku, "main", 4);
+        awaitShown("shop", sku, 4);
+    }
+
+    @Test
     void channelDownThenUpConvergesAndReconciliationRepairsALostChange() {
         STUB.failWith(500);
         hub.setStock(sku, "main", 7);
