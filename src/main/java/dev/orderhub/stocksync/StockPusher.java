@@ -4,6 +4,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
@@ -141,10 +142,10 @@ public class StockPusher implements DisposableBean {
                     outcome.error(), retryAt);
             return;
         }
-        List<String> rejected = new ArrayList<>();
         List<StockUpdate> inLockOrder = new ArrayList<>(updates);
-        inLockOrder.sort(java.util.Comparator.comparing(StockUpdate::sku)); // the order StockSync locks rows in
+        inLockOrder.sort(Comparator.comparing(StockUpdate::sku)); // the order StockSync locks rows in
         transaction.executeWithoutResult(s -> {
+            List<String> rejected = new ArrayList<>();
             for (StockUpdate update : inLockOrder) {
                 String reason = outcome.rejected().get(update.listingSku());
                 if (reason != null) {
@@ -157,7 +158,7 @@ public class StockPusher implements DisposableBean {
                 }
             }
             if (!rejected.isEmpty()) {
-                // Not retried until the value changes or reconciliation: retrying the same value cannot help.
+                // Retrying the same value at once cannot help: again in an hour, or as soon as the value changes.
                 store.failed(channel.id(), rejected, "rejected by the channel", now.plus(Duration.ofHours(1)), true);
             }
         });
