@@ -12,6 +12,7 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.dao.DataAccessException;
+import org.springframework.transaction.TransactionException;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
@@ -107,8 +108,9 @@ public class ApiErrors implements ErrorController {
         return answer(HttpStatus.BAD_REQUEST, "invalid_json", "body: not valid JSON");
     }
 
-    @ExceptionHandler(DataAccessException.class)
-    ResponseEntity<ApiError> database(DataAccessException e) {
+    /** The database is away (restart, failover): the caller should retry; nothing was stored half. */
+    @ExceptionHandler({DataAccessException.class, TransactionException.class})
+    ResponseEntity<ApiError> database(RuntimeException e) {
         LOG.error("database failure answering a request", e);
         return answer(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable", "the hub's database did not answer; retry later");
     }

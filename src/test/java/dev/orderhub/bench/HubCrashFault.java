@@ -3,15 +3,6 @@ package dev.orderhub.bench;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import java.io.File;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.nio.file.Files;
-import java.nio.file.Path;
-import java.sql.Connection;
-import java.sql.DriverManager;
-import java.sql.ResultSet;
-import java.sql.Statement;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -31,7 +22,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderhub.HubClient;
 import dev.orderhub.OrderJson;
-import dev.orderhub.TestIsolation;
 import jakarta.jms.JMSContext;
 import jakarta.jms.JMSConsumer;
 import jakarta.jms.TextMessage;
@@ -50,19 +40,13 @@ class HubCrashFault {
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final int SKUS = 50;
 
-    private final String schema = "f_" + Long.toString(System.nanoTime(), 36);
-    private Path dataDir;
-    private int httpPort;
-    private int brokerPort;
-    private Process hub;
+    private HubProcess hub;
 
     @Test
     void everyAcceptedOrderSurvivesAKillAndIsImportedOnce() throws Exception {
-        dataDir = Files.createTempDirectory("orderhub-fault");
-        httpPort = freePort();
-        brokerPort = freePort();
-        hub = startHub();
-        HubClient client = new HubClient(httpPort);
+        hub = new HubProcess(null);
+        hub.start();
+        HubClient client = hub.client();
         for (int i = 0; i < SKUS; i++) {
             client.setStock("K9-" + i, "main", 200);
         }
@@ -100,34 +84,34 @@ class HubCrashFault {
         }
         await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= 1500);
         long killedAt = System.nanoTime();
-        hub.destroyForcibly().waitFor(30, TimeUnit.SECONDS); // SIGKILL on Linux: no shutdown hooks, no flush
+        hub.kill(); // SIGKILL: no shutdown hooks, no flush
         int acceptedBeforeKill = accepted.size();
-        long storedAtKill = single("SELECT COUNT(*) FROM orders");
+        long storedAtKill = hub.single("SELECT COUNT(*) FROM orders");
         loading.set(false);
         for (Future<?> f : clients) {
             f.get(60, TimeUnit.SECONDS);
         }
         load.shutdown();
 
-        hub = startHub();
+        hub.start();
         long healthyAfterMs = (System.nanoTime() - killedAt) / 1_000_000;
         await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
-                single("SELECT COUNT(*) FROM orders WHERE status = 'RECEIVED'") == 0
-                        && single("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL") == 0
-                        && single("SELECT COUNT(*) FROM orders") >= accepted.size());
-        await().atMost(Duration.ofSeconds(60)).until(() -> seen.size() - 1 >= single("SELECT COUNT(*) FROM orders"));
+                hub.single("SELECT COUNT(*) FROM orders WHERE status = 'RECEIVED'") == 0
+                        && hub.single("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL") == 0
+                        && hub.single("SELECT COUNT(*) FROM orders") >= accepted.size());
+        await().atMost(Duration.ofSeconds(60)).until(() -> seen.size() - 1 >= hub.single("SELECT COUNT(*) FROM orders"));
         listening.set(false);
 
         Map<String, Long> stored = new HashMap<>();
-        query("SELECT hub_order_id, COUNT(*) FROM orders GROUP BY hub_order_id", rs -> stored.put(rs.getString(1), rs.getLong(2)));
+        hub.query("SELECT hub_order_id, COUNT(*) FROM orders GROUP BY hub_order_id", rs -> stored.put(rs.getString(1), rs.getLong(2)));
         Set<String> missing = new HashSet<>(accepted);
         missing.removeAll(stored.keySet());
         long storedTwice = stored.values().stream().filter(n -> n > 1).count();
-        long reservedUnits = single("SELECT COALESCE(SUM(reserved), 0) FROM stock");
-        long openLineUnits = single("SELECT COALESCE(SUM(l.qty), 0) FROM order_lines l JOIN orders o "
+        long reservedUnits = hub.single("SELECT COALESCE(SUM(reserved), 0) FROM stock");
+        long openLineUnits = hub.single("SELECT COALESCE(SUM(l.qty), 0) FROM order_lines l JOIN orders o "
                 + "ON o.hub_order_id = l.hub_order_id WHERE o.status = 'RESERVED'");
-        long reservationUnits = single("SELECT COALESCE(SUM(qty), 0) FROM reservations");
-        long negative = single("SELECT COUNT(*) FROM stock WHERE on_hand - reserved < 0 OR reserved < 0");
+        long reservationUnits = hub.single("SELECT COALESCE(SUM(qty), 0) FROM reservations");
+        long negative = hub.single("SELECT COUNT(*) FROM stock WHERE on_hand - reserved < 0 OR reserved < 0");
 
         Map<String, Object> results = BenchResults.start("fault-kill9", "bench/faults");
         results.put("setup", "hub jar as its own process on PostgreSQL + embedded Artemis (persistent journal); 16 clients "
@@ -158,7 +142,7 @@ class HubCrashFault {
     /** A durable subscriber on order.received that checks event ids, across the hub's restart. */
     private void subscribe(Map<String, Integer> seen, AtomicInteger duplicates, AtomicBoolean listening) {
         while (listening.get()) {
-            ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + brokerPort
+            ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + hub.brokerPort
                     + "?reconnectAttempts=0");
             try (JMSContext context = factory.createContext(JMSContext.CLIENT_ACKNOWLEDGE)) {
                 context.setClientID("fault-test-erp");
@@ -183,67 +167,10 @@ class HubCrashFault {
         }
     }
 
-    private Process startHub() throws Exception {
-        String jar = Files.list(Path.of("target"))
-                .filter(p -> p.getFileName().toString().matches("orderhub-.*\\.jar"))
-                .findFirst().orElseThrow(() -> new IllegalStateException("run mvn -DskipTests package first (bench/faults does)"))
-                .toString();
-        ProcessBuilder builder = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx512m", "-jar", jar)
-                .directory(new File("."))
-                .redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(dataDir.resolve("hub.log").toFile()));
-        Map<String, String> env = builder.environment();
-        env.put("SPRING_PROFILES_ACTIVE", "postgres");
-        env.put("ORDERHUB_DB_URL", TestIsolation.PG_URL + "?currentSchema=" + schema);
-        env.put("ORDERHUB_DB_USER", TestIsolation.PG_USER);
-        env.put("ORDERHUB_DB_PASSWORD", TestIsolation.PG_PASSWORD);
-        env.put("SPRING_FLYWAY_SCHEMAS", schema);
-        env.put("ORDERHUB_DATA_DIR", dataDir.toString());
-        env.put("PORT", String.valueOf(httpPort));
-        env.put("ORDERHUB_BROKER_PORT", String.valueOf(brokerPort));
-        Process process = builder.start();
-        HubClient client = new HubClient(httpPort);
-        await().atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(250)).ignoreExceptions()
-                .until(() -> client.get("/actuator/health").body().contains("\"status\":\"UP\""));
-        return process;
-    }
-
-    private long single(String sql) throws Exception {
-        long[] value = new long[1];
-        query(sql, rs -> value[0] = rs.getLong(1));
-        return value[0];
-    }
-
-    private interface Row {
-        void accept(ResultSet rs) throws Exception;
-    }
-
-    private void query(String sql, Row row) throws Exception {
-        try (Connection connection = DriverManager.getConnection(TestIsolation.PG_URL + "?currentSchema=" + schema,
-                TestIsolation.PG_USER, TestIsolation.PG_PASSWORD);
-             Statement statement = connection.createStatement();
-             ResultSet rs = statement.executeQuery(sql)) {
-            while (rs.next()) {
-                row.accept(rs);
-            }
-        }
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            return socket.getLocalPort();
-        }
-    }
-
     @AfterEach
     void cleanUp() throws Exception {
         if (hub != null) {
-            hub.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
-        }
-        try (Connection connection = DriverManager.getConnection(TestIsolation.PG_URL, TestIsolation.PG_USER,
-                TestIsolation.PG_PASSWORD); Statement statement = connection.createStatement()) {
-            statement.execute("DROP SCHEMA IF EXISTS " + schema + " CASCADE");
+            hub.close();
         }
     }
 }
