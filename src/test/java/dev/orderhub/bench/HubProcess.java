@@ -44,6 +44,10 @@ final class HubProcess implements AutoCloseable {
 
     /** Starts the jar and waits until /actuator/health is UP. */
     void start() throws Exception {
+        start(Map.of());
+    }
+
+    void start(Map<String, String> extraEnvironment) throws Exception {
         String jar = Files.list(Path.of("target"))
                 .filter(p -> p.getFileName().toString().matches("orderhub-.*\\.jar"))
                 .findFirst().orElseThrow(() -> new IllegalStateException("run mvn -DskipTests package first (bench/faults does)"))
@@ -65,6 +69,7 @@ final class HubProcess implements AutoCloseable {
         if (externalBrokerUrl != null) {
             env.put("ORDERHUB_BROKER_URL", externalBrokerUrl);
         }
+        env.putAll(extraEnvironment);
         process = builder.start();
         awaitHealthy(Duration.ofSeconds(90));
     }
