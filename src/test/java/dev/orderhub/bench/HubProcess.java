@@ -24,7 +24,7 @@ import dev.orderhub.TestIsolation;
  */
 final class HubProcess implements AutoCloseable {
 
-    final String schema = "f_" + Long.toString(System.nanoTime(), 36);
+    final String schema;
     final Path dataDir;
     final int httpPort;
     final int brokerPort;
@@ -32,6 +32,12 @@ final class HubProcess implements AutoCloseable {
     private Process process;
 
     HubProcess(String externalBrokerUrl) throws IOException {
+        this(externalBrokerUrl, "f_" + Long.toString(System.nanoTime(), 36));
+    }
+
+    /** A second instance on the same schema (and, for a cluster, the same external broker). */
+    HubProcess(String externalBrokerUrl, String schema) throws IOException {
+        this.schema = schema;
         this.dataDir = Files.createTempDirectory("orderhub-fault");
         this.httpPort = freePort();
         this.brokerPort = freePort();

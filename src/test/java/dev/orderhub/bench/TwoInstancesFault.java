@@ -1,0 +1,152 @@
+package dev.orderhub.bench;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.io.File;
+import java.net.Socket;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import dev.orderhub.HubClient;
+import dev.orderhub.OrderJson;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+/**
+ * Scale-out on real engines: two hub processes share one PostgreSQL schema and one standalone
+ * Artemis broker. 400 orders for one sku with 50 units, posted to both instances at once:
+ * exactly 50 reserved, never oversold, no order imported twice. Also reports orders/s with
+ * two instances against one (on 2 cores this shows contention, not scale).
+ */
+class TwoInstancesFault {
+
+    private final List<HubProcess> hubs = new ArrayList<>();
+    private Process broker;
+
+    @Test
+    void twoInstancesNeverOversellAndImportEachOrderOnce() throws Exception {
+        assumeTrue(Files.isExecutable(ExternalBrokerRestartFault.ARTEMIS_HOME.resolve("bin/artemis")),
+                "needs the Artemis distribution under target/artemis (bench/faults fetches it from Maven Central)");
+        int port = HubProcess.freePort();
+        Path instance = Files.createTempDirectory("artemis-instance").resolve("broker");
+        Process create = new ProcessBuilder(ExternalBrokerRestartFault.ARTEMIS_HOME.resolve("bin/artemis").toString(), "create",
+                instance.toString(), "--user", "hub", "--password", "hub-secret", "--require-login", "--silent", "--no-web",
+                "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor",
+                "--host", "127.0.0.1", "--default-port", String.valueOf(port))
+                .redirectErrorStream(true).redirectOutput(new File(instance.getParent().toFile(), "create.log")).start();
+        assertThat(create.waitFor(120, TimeUnit.SECONDS)).isTrue();
+        broker = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.appendTo(instance.resolve("run.log").toFile())).start();
+        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
+            try (Socket socket = new Socket("127.0.0.1", port)) {
+                return true;
+            }
+        });
+        Map<String, String> credentials = Map.of("ORDERHUB_BROKER_USER", "hub", "ORDERHUB_BROKER_PASSWORD", "hub-secret");
+        HubProcess first = new HubProcess("tcp://127.0.0.1:" + port);
+        first.start(credentials);
+        hubs.add(first);
+        HubProcess second = new HubProcess("tcp://127.0.0.1:" + port, first.schema);
+        second.start(credentials);
+        hubs.add(second);
+
+        // Correctness: one hot sku, 50 units, 400 orders over both instances and 4 channels.
+        first.client().setStock("HOT", "main", 50);
+        List<String> channels = List.of("webshop", "b2b", "pos", "manual");
+        int answered = post(400, n -> hubs.get(n % 2).client(), n -> OrderJson.of("HOT-" + n, "HOT", 1),
+                n -> channels.get(n % 4));
+        assertThat(answered).isEqualTo(400);
+        await().atMost(Duration.ofMinutes(2)).until(() -> first.single("SELECT COUNT(*) FROM orders WHERE status IN "
+                + "('RESERVED', 'BACKORDERED')") == 400);
+        long reserved = first.single("SELECT COUNT(*) FROM orders WHERE status = 'RESERVED'");
+        long stockReserved = first.single("SELECT reserved FROM stock WHERE sku = 'HOT'");
+        long negative = first.single("SELECT COUNT(*) FROM stock WHERE on_hand - reserved < 0");
+        long duplicates = first.single("SELECT COUNT(*) - COUNT(DISTINCT (channel, channel_order_id)) FROM orders");
+        long importedByEach = first.single("SELECT COUNT(*) FROM orders");
+
+        // Throughput: the same load once through one instance, once through both.
+        for (int i = 0; i < 200; i++) {
+            first.client().setStock("TP-" + i, "main", 1_000_000);
+        }
+        double one = throughput(List.of(first), "ONE");
+        double two = throughput(hubs, "TWO");
+
+        Map<String, Object> results = BenchResults.start("scale-out-two-instances", "bench/faults");
+        results.put("setup", "two hub processes sharing one PostgreSQL schema and one standalone Artemis 2.40.0; "
+                + "400 orders of 1 unit for a sku with 50, over both instances and 4 channels");
+        results.put("ordersImported", importedByEach);
+        results.put("reservedOrders", reserved);
+        results.put("unitsReserved", stockReserved);
+        results.put("negativeStockRows", negative);
+        results.put("ordersImportedTwice", duplicates);
+        results.put("settledOrdersPerSecondOneInstance", Math.round(one));
+        results.put("settledOrdersPerSecondTwoInstances", Math.round(two));
+        BenchResults.write("scale-out-two-instances", results);
+
+        assertThat(reserved).isEqualTo(50);
+        assertThat(stockReserved).isEqualTo(50);
+        assertThat(negative).isZero();
+        assertThat(duplicates).isZero();
+    }
+
+    /** 2,000 two-line orders through these instances; settled orders per second. */
+    private double throughput(List<HubProcess> through, String tag) throws Exception {
+        HubProcess db = hubs.get(0);
+        long before = db.single("SELECT COUNT(*) FROM orders");
+        long started = System.nanoTime();
+        post(2000, n -> through.get(n % through.size()).client(),
+                n -> OrderJson.order(tag + "-" + n).line("TP-" + (n % 200), 1).line("TP-" + ((n * 7) % 200), 1).json(),
+                n -> "webshop");
+        await().atMost(Duration.ofMinutes(5)).pollInterval(Duration.ofMillis(200)).until(() ->
+                db.single("SELECT COUNT(*) FROM orders WHERE status <> 'RECEIVED'") >= before + 2000);
+        return 2000 / ((System.nanoTime() - started) / 1e9);
+    }
+
+    private interface ByIndex<T> {
+        T of(int n);
+    }
+
+    private int post(int count, ByIndex<HubClient> client, ByIndex<String> json, ByIndex<String> channel) throws Exception {
+        ExecutorService pool = Executors.newFixedThreadPool(32);
+        CountDownLatch go = new CountDownLatch(1);
+        List<Future<Integer>> answers = new ArrayList<>();
+        for (int n = 0; n < count; n++) {
+            int i = n;
+            Callable<Integer> post = () -> {
+                go.await();
+                int status = client.of(i).post("/api/channels/" + channel.of(i) + "/orders", json.of(i)).status();
+                return status == 202 || status == 200 ? 1 : 0;
+            };
+            answers.add(pool.submit(post));
+        }
+        go.countDown();
+        int ok = 0;
+        for (Future<Integer> answer : answers) {
+            ok += answer.get(2, TimeUnit.MINUTES);
+        }
+        pool.shutdown();
+        return ok;
+    }
+
+    @AfterEach
+    void cleanUp() throws Exception {
+        for (HubProcess hub : hubs) {
+            hub.close();
+        }
+        if (broker != null) {
+            broker.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+        }
+    }
+}
