@@ -3,6 +3,8 @@ package dev.orderhub.messaging;
 import java.time.Clock;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
@@ -35,7 +37,9 @@ public class Outbox {
     }
 
     /**
-     * Records an event to publish once the surrounding transaction commits.
+     * Records an event to publish once the surrounding transaction commits. Events of one
+     * transaction are written together, in one statement, just before it commits; the relay
+     * is nudged right after the commit.
      *
      * @param type     the event type, which is also the topic name (order.received, stock.changed, ...)
      * @param groupKey what orders the event among its kind (the sku for stock events); becomes JMSXGroupID
@@ -49,35 +53,60 @@ public class Outbox {
         } catch (JsonProcessingException e) {
             throw new IllegalArgumentException("event " + type + ": payload cannot be written as JSON", e);
         }
-        jdbc.sql("INSERT INTO outbox (event_id, type, group_key, payload, created_at) "
-                        + "VALUES (:eventId, :type, :groupKey, :payload, :now)")
-                .param("eventId", eventId)
-                .param("type", type)
-                .param("groupKey", groupKey)
-                .param("payload", body)
-                .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
-                .update();
-        nudgeAfterCommit();
+        pending().add(new Event(eventId, type, groupKey, body));
         return eventId;
     }
 
-    /** Once per transaction: when it commits, the relay goes at once instead of at its next tick. */
-    private void nudgeAfterCommit() {
-        if (!TransactionSynchronizationManager.isSynchronizationActive()
-                || TransactionSynchronizationManager.hasResource(NUDGE_KEY)) {
-            return;
+    private record Event(String eventId, String type, String groupKey, String payload) {
+    }
+
+    /** This transaction's events, flushed before it commits; created with the synchronization that flushes them. */
+    @SuppressWarnings("unchecked")
+    private List<Event> pending() {
+        List<Event> events = (List<Event>) TransactionSynchronizationManager.getResource(PENDING_KEY);
+        if (events != null) {
+            return events;
         }
-        TransactionSynchronizationManager.bindResource(NUDGE_KEY, Boolean.TRUE);
+        List<Event> created = new ArrayList<>();
+        TransactionSynchronizationManager.bindResource(PENDING_KEY, created);
         TransactionSynchronizationManager.registerSynchronization(new TransactionSynchronization() {
             @Override
+            public void beforeCommit(boolean readOnly) {
+                write(created);
+            }
+
+            @Override
             public void afterCompletion(int status) {
-                TransactionSynchronizationManager.unbindResourceIfPossible(NUDGE_KEY);
-                if (status == STATUS_COMMITTED) {
+                TransactionSynchronizationManager.unbindResourceIfPossible(PENDING_KEY);
+                if (status == STATUS_COMMITTED && !created.isEmpty()) {
                     relay.ifAvailable(OutboxRelay::nudge);
                 }
             }
         });
+        return created;
     }
 
-    private static final Object NUDGE_KEY = new Object();
+    private void write(List<Event> events) {
+        OffsetDateTime now = OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+        for (int from = 0; from < events.size(); from += ROWS_PER_INSERT) {
+            List<Event> chunk = events.subList(from, Math.min(events.size(), from + ROWS_PER_INSERT));
+            StringBuilder values = new StringBuilder();
+            for (int i = 0; i < chunk.size(); i++) {
+                values.append(i == 0 ? "" : ", ")
+                        .append("(:id").append(i).append(", :type").append(i).append(", :group").append(i)
+                        .append(", :payload").append(i).append(", :now)");
+            }
+            JdbcClient.StatementSpec insert = jdbc.sql("INSERT INTO outbox (event_id, type, group_key, payload, created_at) "
+                    + "VALUES " + values).param("now", now);
+            for (int i = 0; i < chunk.size(); i++) {
+                Event event = chunk.get(i);
+                insert = insert.param("id" + i, event.eventId()).param("type" + i, event.type())
+                        .param("group" + i, event.groupKey()).param("payload" + i, event.payload());
+            }
+            insert.update();
+        }
+    }
+
+    private static final int ROWS_PER_INSERT = 200;
+    private static final Object PENDING_KEY = new Object();
 }

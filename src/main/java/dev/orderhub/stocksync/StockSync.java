@@ -58,6 +58,9 @@ public class StockSync {
 
     /** Handles one stock.changed event envelope. Returns how many (channel, sku) values changed. */
     public int onStockChanged(String envelope) {
+        if (channels.pushedChannels().isEmpty()) {
+            return 0; // no channel is shown stock by the hub: nothing to compute
+        }
         JsonNode sku;
         try {
             sku = json.readTree(envelope).path("payload").path("sku");
