@@ -1,0 +1,23 @@
+-- wrk script: each request posts a new two-line order (unique channelOrderId per thread and
+-- request) over the skus bench/intake/run seeds.
+local counter = 0
+local thread_id = 0
+local skus = tonumber(os.getenv("SKUS") or "2000")
+
+function setup(thread)
+  thread_id = thread_id + 1
+  thread:set("tid", thread_id)
+end
+
+function request()
+  counter = counter + 1
+  local n = counter
+  local a = (n * 13 + tid) % skus
+  local b = (n * 7 + tid * 3) % skus
+  local body = string.format('{"channelOrderId":"W%d-%d","placedAt":"2026-11-26T09:30:00Z",'
+    .. '"shipBy":"2026-11-28T17:00:00Z","currency":"EUR",'
+    .. '"shipTo":{"name":"Ada","line1":"Keizersgracht 1","city":"Amsterdam","postalCode":"1015 CJ","country":"NL"},'
+    .. '"lines":[{"lineId":"1","sku":"IN-%d","qty":1,"unitPrice":19.95},{"lineId":"2","sku":"IN-%d","qty":2,"unitPrice":5}]}',
+    tid, n, a, b)
+  return wrk.format("POST", "/api/channels/webshop/orders", {["Content-Type"] = "application/json"}, body)
+end
