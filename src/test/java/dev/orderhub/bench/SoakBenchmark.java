@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Soak: the packaged hub at a steady rate for {@code bench.soak.minutes} (default 20). Every
- * 30 s it samples heap after GC pressure, the intake backlog (orders still RECEIVED), the
+ * 30 s it samples heap in use and live data after the last old-generation collection, the intake backlog (orders still RECEIVED), the
  * outbox backlog, parked exceptions and failed requests. Growth in any of them over the run
  * is a leak. Runs only when asked: mvn -B -Pbench test -Dtest=SoakBenchmark.
  */
@@ -67,6 +67,8 @@ class SoakBenchmark {
             sample.put("sent", sent.get());
             sample.put("failed", failed.get());
             sample.put("heapUsedMb", metric(client, "jvm.memory.used?tag=area:heap") / (1024 * 1024));
+            // What survived the last collection of the old generation: the figure that grows with a leak.
+            sample.put("liveDataAfterGcMb", metric(client, "jvm.gc.live.data.size") / (1024 * 1024));
             sample.put("ordersReceivedNotImported", hub.single("SELECT COUNT(*) FROM orders WHERE status = 'RECEIVED'"));
             sample.put("outboxUnpublished", hub.single("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL"));
             sample.put("exceptions", hub.single("SELECT COUNT(*) FROM exceptions"));
