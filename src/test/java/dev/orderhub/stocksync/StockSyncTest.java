@@ -17,6 +17,9 @@ import jakarta.jms.ConnectionFactory;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
+import org.springframework.boot.test.system.CapturedOutput;
+import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
@@ -32,6 +35,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
+@ExtendWith(OutputCaptureExtension.class)
 class StockSyncTest {
 
     static final WebhookStockStub STUB;
@@ -55,6 +59,9 @@ class StockSyncTest {
         sink(registry, "slow", 2, 1, 1);
         sink(registry, "limited", 20, 20, 1);
         sink(registry, "mapped", 50, 50, 100);
+        sink(registry, "secured", 50, 50, 100);
+        STUB.requireToken("secured", "s3cret-token");
+        registry.add("orderhub.channels.secured.stock-sink.properties.authorizationToken", () -> "s3cret-token");
         registry.add("orderhub.channels.mapped.skus.L-STOCK", () -> "HUB-MAPPED");
         registry.add("orderhub.default-buffer.units", () -> "0");
         registry.add("orderhub.stock-sync.backoff-ms", () -> "100");
@@ -231,6 +238,14 @@ class StockSyncTest {
                             && e.get("payload").get("quantity").asLong() == 6
                             && !e.get("payload").get("pushedAt").asText().isBlank()));
         }
+    }
+
+    @Test
+    void bearerTokenIsSentToAChannelThatRequiresIt(CapturedOutput output) {
+        hub.setStock(sku, "main", 5);
+
+        awaitShown("secured", sku, 5);
+        assertThat(output.getAll()).doesNotContain("s3cret-token");
     }
 
     @Test

@@ -44,7 +44,7 @@ public final class WebhookStockStub implements AutoCloseable {
     private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
     private volatile int failWith = 0;
     private volatile double ratePerSecond = 0;
-    private volatile String expectedToken = null;
+    private final Map<String, String> expectedTokens = new ConcurrentHashMap<>();
 
     public WebhookStockStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
@@ -91,8 +91,9 @@ public final class WebhookStockStub implements AutoCloseable {
         this.ratePerSecond = perSecond;
     }
 
-    public void requireToken(String token) {
-        this.expectedToken = token;
+    /** Requests for this channel must carry "Authorization: Bearer token", else 401. */
+    public void requireToken(String channel, String token) {
+        expectedTokens.put(channel, token);
     }
 
     private void handle(HttpExchange exchange) throws IOException {
@@ -100,6 +101,7 @@ public final class WebhookStockStub implements AutoCloseable {
             requests.incrementAndGet();
             String channel = exchange.getRequestURI().getPath().replaceFirst("^/stock/", "");
             requestNanos.computeIfAbsent(channel, c -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+            String expectedToken = expectedTokens.get(channel);
             if (expectedToken != null && !("Bearer " + expectedToken).equals(exchange.getRequestHeaders().getFirst("Authorization"))) {
                 answer(exchange, 401, "{\"error\":\"unauthorized\"}");
                 return;
