@@ -26,11 +26,6 @@ public class AvailableToSell {
         this.bundles = bundles;
     }
 
-    @Transactional(readOnly = true)
-    public long of(Channel channel, String sku) {
-        return onChannels(List.of(channel), sku).get(channel.id());
-    }
-
     /** The ATS of a sku on each of these channels, from one read of its stock (and its components'). */
     @Transactional(readOnly = true)
     public Map<String, Long> onChannels(List<Channel> channels, String sku) {

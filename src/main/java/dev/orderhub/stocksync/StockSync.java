@@ -127,10 +127,12 @@ public class StockSync {
     @Transactional(readOnly = true)
     public List<ChannelView> view(String sku) {
         List<ChannelStockStore.Row> rows = store.ofSku(sku);
+        List<Channel> all = List.copyOf(channels.channels());
+        Map<String, Long> atsByChannel = availableToSell.onChannels(all, sku);
         List<ChannelView> views = new ArrayList<>();
-        for (Channel channel : channels.channels()) {
+        for (Channel channel : all) {
             ChannelStockStore.Row row = rows.stream().filter(r -> r.channel().equals(channel.id())).findFirst().orElse(null);
-            long ats = availableToSell.of(channel, sku);
+            long ats = atsByChannel.get(channel.id());
             views.add(row == null
                     ? new ChannelView(channel.id(), ats, null, null, channel.stockSink() != null, null)
                     : new ChannelView(channel.id(), ats, row.pushedValue(), row.pushedAt(),
