@@ -7,21 +7,12 @@ import static org.junit.jupiter.api.Assumptions.assumeTrue;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.HashSet;
-import java.util.List;
 import java.util.Map;
 import java.util.Set;
-import java.util.concurrent.ConcurrentHashMap;
-import java.util.concurrent.ExecutorService;
-import java.util.concurrent.Executors;
-import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicBoolean;
-import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.orderhub.HubClient;
-import dev.orderhub.OrderJson;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -49,29 +40,8 @@ class DatabaseRestartFault {
         HubClient client = hub.client();
         client.setStock("DB-0", "main", 1_000_000);
 
-        Set<String> accepted = ConcurrentHashMap.newKeySet();
-        Map<Integer, AtomicInteger> statuses = new ConcurrentHashMap<>();
-        AtomicInteger sequence = new AtomicInteger();
-        AtomicBoolean loading = new AtomicBoolean(true);
-        ExecutorService load = Executors.newFixedThreadPool(8);
-        List<Future<?>> clients = new ArrayList<>();
-        for (int c = 0; c < 8; c++) {
-            clients.add(load.submit(() -> {
-                while (loading.get()) {
-                    int n = sequence.incrementAndGet();
-                    try {
-                        HubClient.Response answer = client.post("/api/channels/webshop/orders", OrderJson.of("DB-" + n, "DB-0", 1));
-                        statuses.computeIfAbsent(answer.status(), s -> new AtomicInteger()).incrementAndGet();
-                        if (answer.status() == 202 || answer.status() == 200) {
-                            accepted.add(answer.text("hubOrderId"));
-                        }
-                    } catch (RuntimeException e) {
-                        statuses.computeIfAbsent(0, s -> new AtomicInteger()).incrementAndGet();
-                    }
-                }
-                return null;
-            }));
-        }
+        OrderLoad load = new OrderLoad(client, 8, "DB-0");
+        Set<String> accepted = load.accepted;
         await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= 500);
         long restartAt = System.nanoTime();
         Process restart = new ProcessBuilder("pg_ctlcluster", "--skip-systemctl-redirect", version, "main", "restart")
@@ -81,11 +51,7 @@ class DatabaseRestartFault {
         int acceptedAtRestart = accepted.size();
         await().atMost(Duration.ofSeconds(60)).until(() -> accepted.size() >= acceptedAtRestart + 500);
         long recoveredMs = (System.nanoTime() - restartAt) / 1_000_000;
-        loading.set(false);
-        for (Future<?> f : clients) {
-            f.get(60, TimeUnit.SECONDS);
-        }
-        load.shutdown();
+        load.stop();
 
         hub.awaitHealthy(Duration.ofSeconds(30));
         await().atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500)).ignoreExceptions().until(() ->
@@ -103,9 +69,7 @@ class DatabaseRestartFault {
         results.put("databaseRestartMs", restartMs);
         results.put("acceptingAgainAfterMs", recoveredMs);
         results.put("ordersAcceptedWith2xx", accepted.size());
-        Map<String, Integer> answers = new java.util.TreeMap<>();
-        statuses.forEach((status, count) -> answers.put(status == 0 ? "connection error" : String.valueOf(status), count.get()));
-        results.put("answers", answers);
+        results.put("answers", load.answers());
         results.put("ordersStored", stored.size());
         results.put("parkedInExceptionStore", parked);
         results.put("acceptedButMissing", missing.size());

@@ -4,10 +4,6 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
-import java.io.File;
-import java.net.Socket;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -33,32 +29,20 @@ import org.junit.jupiter.api.Test;
 class TwoInstancesFault {
 
     private final List<HubProcess> hubs = new ArrayList<>();
-    private Process broker;
+    private StandaloneArtemis broker;
 
     @Test
     void twoInstancesNeverOversellAndImportEachOrderOnce() throws Exception {
-        assumeTrue(Files.isExecutable(ExternalBrokerRestartFault.ARTEMIS_HOME.resolve("bin/artemis")),
+        assumeTrue(StandaloneArtemis.available(),
                 "needs the Artemis distribution under target/artemis (bench/faults fetches it from Maven Central)");
-        int port = HubProcess.freePort();
-        Path instance = Files.createTempDirectory("artemis-instance").resolve("broker");
-        Process create = new ProcessBuilder(ExternalBrokerRestartFault.ARTEMIS_HOME.resolve("bin/artemis").toString(), "create",
-                instance.toString(), "--user", "hub", "--password", "hub-secret", "--require-login", "--silent", "--no-web",
-                "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor",
-                "--host", "127.0.0.1", "--default-port", String.valueOf(port))
-                .redirectErrorStream(true).redirectOutput(new File(instance.getParent().toFile(), "create.log")).start();
-        assertThat(create.waitFor(120, TimeUnit.SECONDS)).isTrue();
-        broker = new ProcessBuilder(instance.resolve("bin/artemis").toString(), "run").redirectErrorStream(true)
-                .redirectOutput(ProcessBuilder.Redirect.appendTo(instance.resolve("run.log").toFile())).start();
-        await().atMost(Duration.ofSeconds(60)).ignoreExceptions().until(() -> {
-            try (Socket socket = new Socket("127.0.0.1", port)) {
-                return true;
-            }
-        });
-        Map<String, String> credentials = Map.of("ORDERHUB_BROKER_USER", "hub", "ORDERHUB_BROKER_PASSWORD", "hub-secret");
-        HubProcess first = new HubProcess("tcp://127.0.0.1:" + port);
+        broker = new StandaloneArtemis();
+        broker.start();
+        Map<String, String> credentials = Map.of("ORDERHUB_BROKER_USER", StandaloneArtemis.USER,
+                "ORDERHUB_BROKER_PASSWORD", StandaloneArtemis.PASSWORD);
+        HubProcess first = new HubProcess(broker.url());
         first.start(credentials);
         hubs.add(first);
-        HubProcess second = new HubProcess("tcp://127.0.0.1:" + port, first.schema);
+        HubProcess second = new HubProcess(broker.url(), first.schema);
         second.start(credentials);
         hubs.add(second);
 
@@ -146,7 +130,7 @@ class TwoInstancesFault {
             hub.close();
         }
         if (broker != null) {
-            broker.destroyForcibly().waitFor(30, TimeUnit.SECONDS);
+            broker.close();
         }
     }
 }
