@@ -56,12 +56,9 @@ public class StockLedger {
         if (skus.isEmpty()) {
             return Set.of();
         }
-        List<String> asked = List.copyOf(new LinkedHashSet<>(skus));
-        Set<String> known = new HashSet<>(jdbc.sql("SELECT DISTINCT sku FROM stock WHERE sku IN (:skus)")
-                .param("skus", asked).query(String.class).list());
-        known.addAll(jdbc.sql("SELECT DISTINCT bundle_sku FROM bundle_components WHERE bundle_sku IN (:skus)")
-                .param("skus", asked).query(String.class).list());
-        return known;
+        return new HashSet<>(jdbc.sql("SELECT sku FROM stock WHERE sku IN (:skus) "
+                        + "UNION SELECT bundle_sku FROM bundle_components WHERE bundle_sku IN (:skus)")
+                .param("skus", List.copyOf(new LinkedHashSet<>(skus))).query(String.class).list());
     }
 
     /**
