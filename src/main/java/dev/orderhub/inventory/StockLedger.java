@@ -18,6 +18,7 @@ import java.util.Set;
 import dev.orderhub.messaging.EventTypes;
 import dev.orderhub.messaging.Outbox;
 import org.springframework.context.ApplicationEventPublisher;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -35,14 +36,16 @@ import org.springframework.transaction.support.TransactionTemplate;
 public class StockLedger {
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batchJdbc;
     private final Outbox outbox;
     private final ApplicationEventPublisher events;
     private final Clock clock;
     private final TransactionTemplate savepoint;
 
-    public StockLedger(JdbcClient jdbc, Outbox outbox, ApplicationEventPublisher events, Clock clock,
-                       PlatformTransactionManager transactions) {
+    public StockLedger(JdbcClient jdbc, NamedParameterJdbcTemplate batchJdbc, Outbox outbox,
+                       ApplicationEventPublisher events, Clock clock, PlatformTransactionManager transactions) {
         this.jdbc = jdbc;
+        this.batchJdbc = batchJdbc;
         this.outbox = outbox;
         this.events = events;
         this.clock = clock;
@@ -59,6 +62,26 @@ public class StockLedger {
         return new HashSet<>(jdbc.sql("SELECT sku FROM stock WHERE sku IN (:skus) "
                         + "UNION SELECT bundle_sku FROM bundle_components WHERE bundle_sku IN (:skus)")
                 .param("skus", List.copyOf(new LinkedHashSet<>(skus))).query(String.class).list());
+    }
+
+    /**
+     * Opens a batch of reservations over these skus (order line skus and the components of
+     * the bundles among them, which are {@code bundleSkus}): every stock row they have is
+     * locked and read in one statement, in (sku, location) order, so two batches running side
+     * by side wait for each other instead of deadlocking. Runs inside the caller's transaction.
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public ReservationBatch openBatch(Collection<String> skus, Set<String> bundleSkus) {
+        Map<String, Map<String, long[]>> rows = new LinkedHashMap<>();
+        if (!skus.isEmpty()) {
+            jdbc.sql("SELECT sku, location, on_hand, reserved FROM stock WHERE sku IN (:skus) ORDER BY sku, location FOR UPDATE")
+                    .param("skus", List.copyOf(new LinkedHashSet<>(skus)))
+                    .query((java.sql.ResultSet rs) -> {
+                        rows.computeIfAbsent(rs.getString(1), k -> new LinkedHashMap<>())
+                                .put(rs.getString(2), new long[] {rs.getLong(3), rs.getLong(4)});
+                    });
+        }
+        return new ReservationBatch(batchJdbc, this, now(), bundleSkus, rows);
     }
 
     /**
@@ -269,7 +292,7 @@ public class StockLedger {
         distinct.values().forEach(r -> level(r.sku(), r.location()).ifPresent(level -> stockChanged(level, cause)));
     }
 
-    private void stockChanged(StockLevel level, String cause) {
+    void stockChanged(StockLevel level, String cause) {
         outbox.append(EventTypes.STOCK_CHANGED, level.sku(), new StockChanged(level.sku(), level.location(),
                 level.onHand(), level.reserved(), level.available(), cause));
     }

@@ -1,31 +1,87 @@
 package dev.orderhub.order;
 
+import java.util.ArrayList;
+import java.util.List;
+
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orderhub.messaging.ExceptionStore;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
+import org.springframework.transaction.PlatformTransactionManager;
+import org.springframework.transaction.support.TransactionTemplate;
 
 /**
- * The consumer side of the order-intake queue (routes/order-intake.camel.yaml). A message is
- * a canonical order JSON with its {@code channel}; whoever put it there (the hub's own API, a
- * connector, an ERP over the broker) gets the same validation.
+ * The importer behind the order-intake route (routes/order-intake.camel.yaml). A message is a
+ * canonical order JSON with its {@code channel}; whoever put it on the queue (the hub's own
+ * API, a connector, an ERP over the broker) gets the same validation.
+ *
+ * <p>A batch is imported in one database transaction. Messages that can never succeed (not
+ * JSON, invalid, unknown channel, unreadable) are parked with their reason in that same
+ * transaction; any other failure rolls the whole batch back for the broker to redeliver.
  */
 @Component("orderIntake")
 public class OrderIntake {
 
     private final ObjectMapper json;
     private final OrderService orders;
+    private final ExceptionStore exceptions;
+    private final TransactionTemplate transaction;
+    private final String source;
 
-    public OrderIntake(ObjectMapper json, OrderService orders) {
+    public OrderIntake(ObjectMapper json, OrderService orders, ExceptionStore exceptions, PlatformTransactionManager transactions,
+                       @Value("${orderhub.queues.order-intake}") String queue) {
         this.json = json;
         this.orders = orders;
+        this.exceptions = exceptions;
+        this.transaction = new TransactionTemplate(transactions);
+        this.source = "queue:" + queue;
     }
 
-    /** Imports one intake message. Invalid input throws {@link InvalidOrderException}, which the route parks. */
-    public OrderService.IntakeResult accept(String message) {
+    /** What one batch did: imported (new orders), repeats (already imported) and parked messages. */
+    public record BatchResult(int imported, int repeats, int parked) {
+    }
+
+    public BatchResult accept(IntakeConsumer.Batch batch) {
+        return transaction.execute(status -> {
+            List<OrderSubmission> valid = new ArrayList<>(batch.messages().size());
+            List<String> payloads = new ArrayList<>(batch.messages().size());
+            int parked = 0;
+            for (IntakeConsumer.Incoming message : batch.messages()) {
+                try {
+                    valid.add(read(message));
+                    payloads.add(message.text());
+                } catch (InvalidOrderException e) {
+                    exceptions.park(source, e.getMessage(), message.text());
+                    parked++;
+                }
+            }
+            int imported = 0;
+            int repeats = 0;
+            List<OrderService.IntakeResult> results = orders.importOrders(valid);
+            for (int i = 0; i < results.size(); i++) {
+                OrderService.IntakeResult result = results.get(i);
+                if (result.refused() != null) {
+                    exceptions.park(source, result.refused(), payloads.get(i));
+                    parked++;
+                } else if (result.imported()) {
+                    imported++;
+                } else {
+                    repeats++;
+                }
+            }
+            return new BatchResult(imported, repeats, parked);
+        });
+    }
+
+    private OrderSubmission read(IntakeConsumer.Incoming message) {
+        if (message.unreadable() != null) {
+            throw new InvalidOrderException(message.unreadable());
+        }
         JsonNode body;
         try {
-            body = json.readTree(message);
+            body = json.readTree(message.text());
         } catch (JsonProcessingException e) {
             throw new InvalidOrderException("body: not valid JSON (" + e.getOriginalMessage() + ")");
         }
@@ -36,6 +92,6 @@ public class OrderIntake {
         if (channel == null || !channel.isTextual() || channel.asText().isBlank()) {
             throw new InvalidOrderException("channel: is required on an intake message");
         }
-        return orders.importOrder(OrderValidator.validate(channel.asText(), body));
+        return OrderValidator.validate(channel.asText(), body);
     }
 }

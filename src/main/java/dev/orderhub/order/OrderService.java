@@ -9,12 +9,14 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.stream.Stream;
 
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.inventory.Bundles;
 import dev.orderhub.inventory.LineToReserve;
 import dev.orderhub.inventory.Reservation;
+import dev.orderhub.inventory.ReservationBatch;
 import dev.orderhub.inventory.ReservationOutcome;
 import dev.orderhub.inventory.ReservationsReleased;
 import dev.orderhub.inventory.StockArrived;
@@ -56,61 +58,137 @@ public class OrderService {
         this.clock = clock;
     }
 
-    /** What intake did with a submission. {@code imported} is false for a repeat, which changes nothing. */
-    public record IntakeResult(String hubOrderId, OrderStatus status, boolean imported) {
+    /**
+     * What intake did with a submission. {@code imported} is false for a repeat, which changes
+     * nothing; {@code refused} says why a submission was not taken (then status is null).
+     */
+    public record IntakeResult(String hubOrderId, OrderStatus status, boolean imported, String refused) {
+
+        static IntakeResult refused(String hubOrderId, String reason) {
+            return new IntakeResult(hubOrderId, null, false, reason);
+        }
     }
 
     /**
      * Imports a channel order in one transaction: stores it, reserves its stock whole (or
      * backorders it, or holds it for a person when a sku is unknown) and writes the events
-     * to the outbox. A repeat of (channel, channelOrderId) changes nothing.
+     * to the outbox. A repeat of (channel, channelOrderId) changes nothing. An unknown channel
+     * is refused before anything is written, and leaves a surrounding transaction usable.
+     */
+    @Transactional(noRollbackFor = InvalidOrderException.class)
+    public IntakeResult importOrder(OrderSubmission received) {
+        IntakeResult result = importOrders(List.of(received)).get(0);
+        if (result.refused() != null) {
+            throw new InvalidOrderException(result.refused());
+        }
+        return result;
+    }
+
+    /**
+     * Imports many channel orders in the caller's transaction (or one of its own), in a
+     * handful of statements whatever their number: the orders and their lines in one batch
+     * each, every stock row they need locked and read once, reservations decided in order of
+     * the list against those figures and written in one batch each, then the status changes
+     * and the history. Result i belongs to submission i; a submission for an unknown channel
+     * is refused and the rest go on.
      */
     @Transactional
-    public IntakeResult importOrder(OrderSubmission received) {
-        Channel channel = channels.channel(received.channel()).orElseThrow(() ->
-                new InvalidOrderException("channel: \"" + received.channel() + "\" is not a configured channel"));
-        OrderSubmission submission = withHubSkus(channel, received);
-        String id = submission.hubOrderId();
+    public List<IntakeResult> importOrders(List<OrderSubmission> received) {
         Instant now = clock.instant();
-        if (!store.insertIfAbsent(id, submission, now)) {
-            return new IntakeResult(id, store.status(id).orElseThrow(), false);
-        }
-        store.appendEvent(id, "RECEIVED", null, OrderStatus.RECEIVED, "from channel " + channel.id(), now);
-
-        OrderStatus status = OrderStatus.RECEIVED;
-        String detail = null;
-        List<Reservation> held = List.of();
-        if (submission.fulfilmentMode() != FulfilmentMode.CHANNEL) {
-            Set<String> skus = new LinkedHashSet<>();
-            submission.lines().forEach(line -> skus.add(line.sku()));
-            Map<String, List<Bundles.Component>> bundleParts = bundles.componentsOf(skus);
-            bundleParts.values().forEach(parts -> parts.forEach(part -> skus.add(part.sku())));
-            Set<String> unknown = new TreeSet<>(skus);
-            unknown.removeAll(ledger.knownSkus(skus));
-            if (!unknown.isEmpty()) {
-                status = OrderStatus.ON_HOLD;
-                detail = "unknown sku " + String.join(", ", unknown);
-            } else {
-                ReservationOutcome outcome = ledger.reserveAll(id, submission.shipBy(),
-                        toReserve(submission.lines(), bundleParts), channel.locations());
-                status = outcome.reserved() ? OrderStatus.RESERVED : OrderStatus.BACKORDERED;
-                detail = outcome.reserved() ? null : "not enough stock for sku " + outcome.shortSku();
-                held = outcome.reservations();
+        IntakeResult[] results = new IntakeResult[received.size()];
+        List<OrderSubmission> taken = new ArrayList<>();
+        List<Channel> takenChannels = new ArrayList<>();
+        List<Integer> takenAt = new ArrayList<>();
+        for (int i = 0; i < received.size(); i++) {
+            OrderSubmission submission = received.get(i);
+            Optional<Channel> channel = channels.channel(submission.channel());
+            if (channel.isEmpty()) {
+                results[i] = IntakeResult.refused(submission.hubOrderId(),
+                        "channel: \"" + submission.channel() + "\" is not a configured channel");
+                continue;
             }
-            transition(id, OrderStatus.RECEIVED, status, submission.fulfilmentMode(), detail,
-                    status == OrderStatus.ON_HOLD ? detail : null, now);
+            taken.add(withHubSkus(channel.get(), submission));
+            takenChannels.add(channel.get());
+            takenAt.add(i);
         }
+        if (taken.isEmpty()) {
+            return List.of(results);
+        }
+        boolean[] inserted = store.insertAllIfAbsent(taken, now);
 
-        outbox.append(EventTypes.ORDER_RECEIVED, id, new OrderReceived(id, submission.channel(),
-                submission.channelOrderId(), status, submission.fulfilmentMode(), submission.placedAt(),
-                submission.shipBy(), submission.lines()));
-        if (status == OrderStatus.RESERVED) {
-            outbox.append(EventTypes.ORDER_RESERVED, id, new OrderReserved(id, submission.channel(), held));
-            ledger.announce(held, "RESERVE");
-        } else if (status == OrderStatus.ON_HOLD) {
-            outbox.append(EventTypes.ALERT_RAISED, id, new AlertRaised("order.on_hold", id, detail));
+        List<String> repeats = new ArrayList<>();
+        Set<String> skus = new LinkedHashSet<>();
+        for (int t = 0; t < taken.size(); t++) {
+            if (!inserted[t]) {
+                repeats.add(taken.get(t).hubOrderId());
+            } else if (taken.get(t).fulfilmentMode() != FulfilmentMode.CHANNEL) {
+                taken.get(t).lines().forEach(line -> skus.add(line.sku()));
+            }
         }
-        return new IntakeResult(id, status, true);
+        Map<String, OrderStatus> stored = store.statuses(repeats);
+        Map<String, List<Bundles.Component>> bundleParts = bundles.componentsOf(skus);
+        Set<String> withParts = new LinkedHashSet<>(skus);
+        bundleParts.values().forEach(parts -> parts.forEach(part -> withParts.add(part.sku())));
+        ReservationBatch reservations = ledger.openBatch(withParts, bundleParts.keySet());
+
+        List<OrderStore.EventRow> history = new ArrayList<>();
+        List<OrderStore.StatusChange> changes = new ArrayList<>();
+        for (int t = 0; t < taken.size(); t++) {
+            OrderSubmission submission = taken.get(t);
+            String id = submission.hubOrderId();
+            if (!inserted[t]) {
+                results[takenAt.get(t)] = new IntakeResult(id, stored.get(id), false, null);
+                continue;
+            }
+            Channel channel = takenChannels.get(t);
+            history.add(new OrderStore.EventRow(id, "RECEIVED", null, OrderStatus.RECEIVED, "from channel " + channel.id(), now));
+            OrderStatus status = OrderStatus.RECEIVED;
+            String detail = null;
+            List<Reservation> held = List.of();
+            if (submission.fulfilmentMode() != FulfilmentMode.CHANNEL) {
+                Set<String> unknown = new TreeSet<>();
+                for (OrderLine line : submission.lines()) {
+                    Stream.concat(Stream.of(line.sku()), bundleParts.getOrDefault(line.sku(), List.of()).stream()
+                            .map(Bundles.Component::sku)).filter(sku -> !reservations.knows(sku)).forEach(unknown::add);
+                }
+                if (!unknown.isEmpty()) {
+                    status = OrderStatus.ON_HOLD;
+                    detail = "unknown sku " + String.join(", ", unknown);
+                } else {
+                    ReservationOutcome outcome = reservations.reserve(id, submission.shipBy(),
+                            toReserve(submission.lines(), bundleParts), channel.locations());
+                    status = outcome.reserved() ? OrderStatus.RESERVED : OrderStatus.BACKORDERED;
+                    detail = outcome.reserved() ? null : "not enough stock for sku " + outcome.shortSku();
+                    held = outcome.reservations();
+                }
+                if (!OrderLifecycle.allows(OrderStatus.RECEIVED, status, submission.fulfilmentMode())) {
+                    throw new IllegalStateException("order " + id + ": the lifecycle does not allow RECEIVED -> " + status);
+                }
+                changes.add(new OrderStore.StatusChange(id, OrderStatus.RECEIVED, status,
+                        status == OrderStatus.ON_HOLD ? detail : null));
+                history.add(new OrderStore.EventRow(id, status.name(), OrderStatus.RECEIVED, status, detail, now));
+            }
+            outbox.append(EventTypes.ORDER_RECEIVED, id, new OrderReceived(id, submission.channel(),
+                    submission.channelOrderId(), status, submission.fulfilmentMode(), submission.placedAt(),
+                    submission.shipBy(), submission.lines()));
+            if (status == OrderStatus.RESERVED) {
+                outbox.append(EventTypes.ORDER_RESERVED, id, new OrderReserved(id, submission.channel(), held));
+            } else if (status == OrderStatus.ON_HOLD) {
+                outbox.append(EventTypes.ALERT_RAISED, id, new AlertRaised("order.on_hold", id, detail));
+            }
+            results[takenAt.get(t)] = new IntakeResult(id, status, true, null);
+        }
+        reservations.flush();
+        if (!changes.isEmpty()) {
+            boolean[] applied = store.updateStatuses(changes, now);
+            for (int c = 0; c < applied.length; c++) {
+                if (!applied[c]) {
+                    throw new IllegalStateException("order " + changes.get(c).hubOrderId() + " left RECEIVED while being imported");
+                }
+            }
+        }
+        store.appendEvents(history);
+        return List.of(results);
     }
 
     /** Lines as the ledger holds them: a bundle line becomes one line per component. */
@@ -220,7 +298,7 @@ public class OrderService {
         return store.find(hubOrderId);
     }
 
-    @Transactional(readOnly = true)
+    /** One autocommit read, no transaction: the ingress asks this for every submission. */
     public Optional<OrderStatus> status(String hubOrderId) {
         return store.status(hubOrderId);
     }

@@ -12,6 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
+import org.springframework.jdbc.core.namedparam.MapSqlParameterSource;
+import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Repository;
 
@@ -25,51 +27,117 @@ class OrderStore {
             + "updated_at, seq";
 
     private final JdbcClient jdbc;
+    private final NamedParameterJdbcTemplate batch;
 
-    OrderStore(JdbcClient jdbc) {
+    OrderStore(JdbcClient jdbc, NamedParameterJdbcTemplate batch) {
         this.jdbc = jdbc;
+        this.batch = batch;
     }
 
     /** Inserts the order as RECEIVED unless (channel, channelOrderId) is already stored. True when inserted. */
     boolean insertIfAbsent(String hubOrderId, OrderSubmission s, Instant now) {
-        int inserted = jdbc.sql("INSERT INTO orders (hub_order_id, channel, channel_order_id, status, fulfilment_mode, "
-                        + "placed_at, ship_by, deliver_by, currency, buyer_name, buyer_email, ship_to_name, ship_to_line1, "
-                        + "ship_to_line2, ship_to_city, ship_to_region, ship_to_postal, ship_to_country, received_at, updated_at) "
-                        + "VALUES (:id, :channel, :channelOrderId, 'RECEIVED', :mode, :placedAt, :shipBy, :deliverBy, :currency, "
-                        + ":buyerName, :buyerEmail, :name, :line1, :line2, :city, :region, :postal, :country, :now, :now) "
-                        + "ON CONFLICT DO NOTHING")
-                .param("id", hubOrderId)
-                .param("channel", s.channel())
-                .param("channelOrderId", s.channelOrderId())
-                .param("mode", s.fulfilmentMode().name())
-                .param("placedAt", utc(s.placedAt()))
-                .param("shipBy", utc(s.shipBy()))
-                .param("deliverBy", utc(s.deliverBy()))
-                .param("currency", s.currency())
-                .param("buyerName", s.buyer() == null ? null : s.buyer().name())
-                .param("buyerEmail", s.buyer() == null ? null : s.buyer().email())
-                .param("name", s.shipTo().name())
-                .param("line1", s.shipTo().line1())
-                .param("line2", s.shipTo().line2())
-                .param("city", s.shipTo().city())
-                .param("region", s.shipTo().region())
-                .param("postal", s.shipTo().postalCode())
-                .param("country", s.shipTo().country())
-                .param("now", utc(now))
-                .update();
-        if (inserted == 0) {
-            return false;
+        return insertAllIfAbsent(List.of(s), now)[0];
+    }
+
+    /**
+     * Inserts each order as RECEIVED, with its lines, unless it is already stored: one batched
+     * statement for the orders and one for the lines. Entry i is true when order i was inserted.
+     */
+    boolean[] insertAllIfAbsent(List<OrderSubmission> orders, Instant now) {
+        MapSqlParameterSource[] rows = new MapSqlParameterSource[orders.size()];
+        for (int i = 0; i < rows.length; i++) {
+            OrderSubmission s = orders.get(i);
+            rows[i] = new MapSqlParameterSource()
+                    .addValue("id", s.hubOrderId())
+                    .addValue("channel", s.channel())
+                    .addValue("channelOrderId", s.channelOrderId())
+                    .addValue("mode", s.fulfilmentMode().name())
+                    .addValue("placedAt", utc(s.placedAt()))
+                    .addValue("shipBy", utc(s.shipBy()))
+                    .addValue("deliverBy", utc(s.deliverBy()))
+                    .addValue("currency", s.currency())
+                    .addValue("buyerName", s.buyer() == null ? null : s.buyer().name())
+                    .addValue("buyerEmail", s.buyer() == null ? null : s.buyer().email())
+                    .addValue("name", s.shipTo().name())
+                    .addValue("line1", s.shipTo().line1())
+                    .addValue("line2", s.shipTo().line2())
+                    .addValue("city", s.shipTo().city())
+                    .addValue("region", s.shipTo().region())
+                    .addValue("postal", s.shipTo().postalCode())
+                    .addValue("country", s.shipTo().country())
+                    .addValue("now", utc(now));
         }
-        int position = 0;
-        for (OrderLine line : s.lines()) {
-            jdbc.sql("INSERT INTO order_lines (hub_order_id, line_id, position, sku, qty, unit_price, tax) "
-                            + "VALUES (:id, :lineId, :position, :sku, :qty, :unitPrice, :tax)")
-                    .param("id", hubOrderId).param("lineId", line.lineId()).param("position", position++)
-                    .param("sku", line.sku()).param("qty", line.qty()).param("unitPrice", line.unitPrice())
-                    .param("tax", line.tax())
-                    .update();
+        int[] counts = batch.batchUpdate("INSERT INTO orders (hub_order_id, channel, channel_order_id, status, fulfilment_mode, "
+                + "placed_at, ship_by, deliver_by, currency, buyer_name, buyer_email, ship_to_name, ship_to_line1, "
+                + "ship_to_line2, ship_to_city, ship_to_region, ship_to_postal, ship_to_country, received_at, updated_at) "
+                + "VALUES (:id, :channel, :channelOrderId, 'RECEIVED', :mode, :placedAt, :shipBy, :deliverBy, :currency, "
+                + ":buyerName, :buyerEmail, :name, :line1, :line2, :city, :region, :postal, :country, :now, :now) "
+                + "ON CONFLICT DO NOTHING", rows);
+        boolean[] inserted = new boolean[orders.size()];
+        List<MapSqlParameterSource> lines = new ArrayList<>();
+        for (int i = 0; i < inserted.length; i++) {
+            inserted[i] = counts[i] == 1;
+            if (!inserted[i]) {
+                continue;
+            }
+            int position = 0;
+            for (OrderLine line : orders.get(i).lines()) {
+                lines.add(new MapSqlParameterSource().addValue("id", orders.get(i).hubOrderId())
+                        .addValue("lineId", line.lineId()).addValue("position", position++).addValue("sku", line.sku())
+                        .addValue("qty", line.qty()).addValue("unitPrice", line.unitPrice()).addValue("tax", line.tax()));
+            }
         }
-        return true;
+        if (!lines.isEmpty()) {
+            batch.batchUpdate("INSERT INTO order_lines (hub_order_id, line_id, position, sku, qty, unit_price, tax) "
+                    + "VALUES (:id, :lineId, :position, :sku, :qty, :unitPrice, :tax)", lines.toArray(MapSqlParameterSource[]::new));
+        }
+        return inserted;
+    }
+
+    /** The stored status of each of these orders that exists. */
+    Map<String, OrderStatus> statuses(java.util.Collection<String> hubOrderIds) {
+        Map<String, OrderStatus> found = new LinkedHashMap<>();
+        if (!hubOrderIds.isEmpty()) {
+            jdbc.sql("SELECT hub_order_id, status FROM orders WHERE hub_order_id IN (:ids)")
+                    .param("ids", List.copyOf(hubOrderIds))
+                    .query((ResultSet rs) -> {
+                        found.put(rs.getString(1), OrderStatus.valueOf(rs.getString(2)));
+                    });
+        }
+        return found;
+    }
+
+    /** One line of an order's history, for {@link #appendEvents}. */
+    record EventRow(String hubOrderId, String type, OrderStatus from, OrderStatus to, String detail, Instant at) {
+    }
+
+    void appendEvents(List<EventRow> events) {
+        if (events.isEmpty()) {
+            return;
+        }
+        batch.batchUpdate("INSERT INTO order_events (hub_order_id, type, from_status, to_status, detail, at) "
+                + "VALUES (:id, :type, :from, :to, :detail, :at)", events.stream().map(e -> new MapSqlParameterSource()
+                .addValue("id", e.hubOrderId()).addValue("type", e.type())
+                .addValue("from", e.from() == null ? null : e.from().name()).addValue("to", e.to() == null ? null : e.to().name())
+                .addValue("detail", e.detail() == null || e.detail().length() <= 1000 ? e.detail() : e.detail().substring(0, 1000))
+                .addValue("at", utc(e.at()))).toArray(MapSqlParameterSource[]::new));
+    }
+
+    /** One status change, for {@link #updateStatuses}. */
+    record StatusChange(String hubOrderId, OrderStatus from, OrderStatus to, String holdReason) {
+    }
+
+    /** Applies each change if the order is still in its {@code from} status; entry i is true when change i applied. */
+    boolean[] updateStatuses(List<StatusChange> changes, Instant now) {
+        int[] counts = batch.batchUpdate("UPDATE orders SET status = :to, hold_reason = :holdReason, updated_at = :now "
+                + "WHERE hub_order_id = :id AND status = :from", changes.stream().map(c -> new MapSqlParameterSource()
+                .addValue("to", c.to().name()).addValue("holdReason", c.holdReason()).addValue("now", utc(now))
+                .addValue("id", c.hubOrderId()).addValue("from", c.from().name())).toArray(MapSqlParameterSource[]::new));
+        boolean[] applied = new boolean[counts.length];
+        for (int i = 0; i < counts.length; i++) {
+            applied[i] = counts[i] == 1;
+        }
+        return applied;
     }
 
     /** A backordered order waiting for stock: enough to try reserving it again. */
