@@ -4,6 +4,7 @@ import java.nio.ByteBuffer;
 import java.nio.charset.CharacterCodingException;
 import java.nio.charset.CodingErrorAction;
 import java.nio.charset.StandardCharsets;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
@@ -93,24 +94,29 @@ public class IntakeConsumer {
      * One message's text, and what makes it unreadable when it is (then {@code text} is the
      * best rendering of it for the exception store, and the importer parks it).
      */
-    public record Incoming(String text, String unreadable) {
+    public record Incoming(String text, String unreadable, Instant acceptedAt) {
+
+        public Incoming(String text) {
+            this(text, null, null);
+        }
 
         static Incoming of(Message message) throws JMSException {
+            Instant accepted = message.getJMSTimestamp() > 0 ? Instant.ofEpochMilli(message.getJMSTimestamp()) : null;
             if (message instanceof TextMessage text) {
-                return new Incoming(text.getText() == null ? "" : text.getText(), null);
+                return new Incoming(text.getText() == null ? "" : text.getText(), null, accepted);
             }
             if (message instanceof BytesMessage bytes) {
                 byte[] raw = new byte[(int) bytes.getBodyLength()];
                 bytes.readBytes(raw);
                 try {
                     return new Incoming(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString(), null);
+                            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString(), null, accepted);
                 } catch (CharacterCodingException e) {
-                    return new Incoming(new String(raw, StandardCharsets.UTF_8), "body: not valid UTF-8");
+                    return new Incoming(new String(raw, StandardCharsets.UTF_8), "body: not valid UTF-8", accepted);
                 }
             }
             return new Incoming("", "body: a " + message.getClass().getSimpleName()
-                    + " has no text; send a text or bytes message holding the order JSON");
+                    + " has no text; send a text or bytes message holding the order JSON", accepted);
         }
     }
 

@@ -1,5 +1,6 @@
 package dev.orderhub.order;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -47,11 +48,13 @@ public class OrderIntake {
         return transaction.execute(status -> {
             List<OrderSubmission> valid = new ArrayList<>(batch.messages().size());
             List<String> payloads = new ArrayList<>(batch.messages().size());
+            List<Instant> accepted = new ArrayList<>(batch.messages().size());
             int parked = 0;
             for (IntakeConsumer.Incoming message : batch.messages()) {
                 try {
                     valid.add(read(message));
                     payloads.add(message.text());
+                    accepted.add(message.acceptedAt());
                 } catch (InvalidOrderException e) {
                     exceptions.park(source, e.getMessage(), message.text());
                     parked++;
@@ -59,7 +62,7 @@ public class OrderIntake {
             }
             int imported = 0;
             int repeats = 0;
-            List<OrderService.IntakeResult> results = orders.importOrders(valid);
+            List<OrderService.IntakeResult> results = orders.importOrders(valid, accepted);
             for (int i = 0; i < results.size(); i++) {
                 OrderService.IntakeResult result = results.get(i);
                 if (result.refused() != null) {

@@ -77,7 +77,7 @@ public class OrderService {
      */
     @Transactional(noRollbackFor = InvalidOrderException.class)
     public IntakeResult importOrder(OrderSubmission received) {
-        IntakeResult result = importOrders(List.of(received)).get(0);
+        IntakeResult result = importOrders(List.of(received), java.util.Collections.singletonList(null)).get(0);
         if (result.refused() != null) {
             throw new InvalidOrderException(result.refused());
         }
@@ -90,15 +90,17 @@ public class OrderService {
      * each, every stock row they need locked and read once, reservations decided in order of
      * the list against those figures and written in one batch each, then the status changes
      * and the history. Result i belongs to submission i; a submission for an unknown channel
-     * is refused and the rest go on.
+     * is refused and the rest go on. {@code acceptedAt} holds, per submission, when the intake
+     * queue took it (null when not known).
      */
     @Transactional
-    public List<IntakeResult> importOrders(List<OrderSubmission> received) {
+    public List<IntakeResult> importOrders(List<OrderSubmission> received, List<Instant> acceptedAt) {
         Instant now = clock.instant();
         IntakeResult[] results = new IntakeResult[received.size()];
         List<OrderSubmission> taken = new ArrayList<>();
         List<Channel> takenChannels = new ArrayList<>();
         List<Integer> takenAt = new ArrayList<>();
+        List<Instant> takenAccepted = new ArrayList<>();
         for (int i = 0; i < received.size(); i++) {
             OrderSubmission submission = received.get(i);
             Optional<Channel> channel = channels.channel(submission.channel());
@@ -110,11 +112,12 @@ public class OrderService {
             taken.add(withHubSkus(channel.get(), submission));
             takenChannels.add(channel.get());
             takenAt.add(i);
+            takenAccepted.add(acceptedAt.get(i));
         }
         if (taken.isEmpty()) {
             return List.of(results);
         }
-        boolean[] inserted = store.insertAllIfAbsent(taken, now);
+        boolean[] inserted = store.insertAllIfAbsent(taken, takenAccepted, now);
 
         List<String> repeats = new ArrayList<>();
         Set<String> skus = new LinkedHashSet<>();

@@ -34,16 +34,11 @@ class OrderStore {
         this.batch = batch;
     }
 
-    /** Inserts the order as RECEIVED unless (channel, channelOrderId) is already stored. True when inserted. */
-    boolean insertIfAbsent(String hubOrderId, OrderSubmission s, Instant now) {
-        return insertAllIfAbsent(List.of(s), now)[0];
-    }
-
     /**
      * Inserts each order as RECEIVED, with its lines, unless it is already stored: one batched
      * statement for the orders and one for the lines. Entry i is true when order i was inserted.
      */
-    boolean[] insertAllIfAbsent(List<OrderSubmission> orders, Instant now) {
+    boolean[] insertAllIfAbsent(List<OrderSubmission> orders, List<Instant> acceptedAt, Instant now) {
         MapSqlParameterSource[] rows = new MapSqlParameterSource[orders.size()];
         for (int i = 0; i < rows.length; i++) {
             OrderSubmission s = orders.get(i);
@@ -65,13 +60,14 @@ class OrderStore {
                     .addValue("region", s.shipTo().region())
                     .addValue("postal", s.shipTo().postalCode())
                     .addValue("country", s.shipTo().country())
+                    .addValue("acceptedAt", utc(acceptedAt.get(i)))
                     .addValue("now", utc(now));
         }
         int[] counts = batch.batchUpdate("INSERT INTO orders (hub_order_id, channel, channel_order_id, status, fulfilment_mode, "
                 + "placed_at, ship_by, deliver_by, currency, buyer_name, buyer_email, ship_to_name, ship_to_line1, "
-                + "ship_to_line2, ship_to_city, ship_to_region, ship_to_postal, ship_to_country, received_at, updated_at) "
+                + "ship_to_line2, ship_to_city, ship_to_region, ship_to_postal, ship_to_country, accepted_at, received_at, updated_at) "
                 + "VALUES (:id, :channel, :channelOrderId, 'RECEIVED', :mode, :placedAt, :shipBy, :deliverBy, :currency, "
-                + ":buyerName, :buyerEmail, :name, :line1, :line2, :city, :region, :postal, :country, :now, :now) "
+                + ":buyerName, :buyerEmail, :name, :line1, :line2, :city, :region, :postal, :country, :acceptedAt, :now, :now) "
                 + "ON CONFLICT DO NOTHING", rows);
         boolean[] inserted = new boolean[orders.size()];
         List<MapSqlParameterSource> lines = new ArrayList<>();
