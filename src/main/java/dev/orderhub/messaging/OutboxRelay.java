@@ -31,7 +31,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * calls it on a timer). Each batch goes out in one JMS transaction and is then marked
  * published. If the hub dies between the two, the batch is sent again with the same
  * {@code _AMQ_DUPL_ID}, which the broker's duplicate detection drops. Rows are claimed with
- * SKIP LOCKED, so several hub instances can relay side by side without sending a row twice.
+ * SKIP LOCKED as a second guard; in a cluster only the holder of the relay lease publishes.
  */
 @Component("outboxRelay")
 public class OutboxRelay {
@@ -40,8 +40,10 @@ public class OutboxRelay {
 
     /** Artemis duplicate detection property. */
     public static final String DUPLICATE_ID = "_AMQ_DUPL_ID";
+    static final String LEASE = "outbox-relay";
 
     private final JdbcClient jdbc;
+    private final ClusterLeases leases;
     private final ConnectionFactory connectionFactory;
     private final TransactionTemplate transaction;
     private final Clock clock;
@@ -56,10 +58,11 @@ public class OutboxRelay {
         return thread;
     });
 
-    public OutboxRelay(JdbcClient jdbc, ConnectionFactory connectionFactory, PlatformTransactionManager transactions,
+    public OutboxRelay(JdbcClient jdbc, ClusterLeases leases, ConnectionFactory connectionFactory, PlatformTransactionManager transactions,
                        Clock clock, @Value("${orderhub.outbox.batch-size:500}") int batchSize,
                        @Value("${orderhub.outbox.keep-published-hours:24}") long keepPublishedHours) {
         this.jdbc = jdbc;
+        this.leases = leases;
         this.connectionFactory = connectionFactory;
         this.transaction = new TransactionTemplate(transactions);
         this.clock = clock;
@@ -91,10 +94,23 @@ public class OutboxRelay {
     @PreDestroy
     void stop() {
         nudged.shutdownNow();
+        try {
+            leases.release(LEASE);
+        } catch (RuntimeException e) {
+            LOG.debug("relay lease not released; it expires by itself", e);
+        }
     }
 
-    /** Publishes everything committed so far; returns how many events went out. */
-    public int relay() {
+    /**
+     * Publishes everything committed so far; returns how many events went out. One relay at a
+     * time per cluster: only the instance holding the {@value #LEASE} lease publishes, and
+     * within it the timer and the nudge take turns, so events leave in the order they were
+     * written and a sku's stock events cannot overtake each other.
+     */
+    public synchronized int relay() {
+        if (!leases.holds(LEASE)) {
+            return 0;
+        }
         int total = 0;
         int published;
         do {

@@ -16,6 +16,7 @@ import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.channel.RateLimiter;
 import dev.orderhub.inventory.LockConflicts;
+import dev.orderhub.messaging.ClusterLeases;
 import dev.orderhub.messaging.ExceptionStore;
 import dev.orderhub.messaging.Outbox;
 import org.slf4j.Logger;
@@ -41,7 +42,11 @@ public class StockPusher implements DisposableBean {
     /** At most this many batches per channel per run, so one busy channel does not hold its worker forever. */
     private static final int BATCHES_PER_RUN = 50;
 
+    /** Pushes run on one instance per cluster, so a channel sees its values in the order they were computed. */
+    static final String LEASE = "stock-push";
+
     private final ChannelRegistry channels;
+    private final ClusterLeases leases;
     private final ChannelStockStore store;
     private final RateLimiter rateLimiter;
     private final StockSinkClient client;
@@ -60,13 +65,14 @@ public class StockPusher implements DisposableBean {
     });
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
 
-    public StockPusher(ChannelRegistry channels, ChannelStockStore store, RateLimiter rateLimiter, StockSinkClient client,
+    public StockPusher(ChannelRegistry channels, ClusterLeases leases, ChannelStockStore store, RateLimiter rateLimiter, StockSinkClient client,
                        Outbox outbox, ExceptionStore exceptions, Clock clock, PlatformTransactionManager transactions,
                        @Value("${orderhub.stock-sync.backoff-ms:500}") long backoffMs,
                        @Value("${orderhub.stock-sync.max-backoff-ms:60000}") long maxBackoffMs,
                        @Value("${orderhub.stock-sync.rate-margin:0.9}") double rateMargin) {
         this.rateMargin = rateMargin;
         this.channels = channels;
+        this.leases = leases;
         this.store = store;
         this.rateLimiter = rateLimiter;
         this.client = client;
@@ -80,6 +86,9 @@ public class StockPusher implements DisposableBean {
 
     /** Starts a worker for every pushed channel that has due values and no worker running. */
     public void pushDue() {
+        if (!leases.holds(LEASE)) {
+            return;
+        }
         for (Channel channel : channels.pushedChannels()) {
             AtomicBoolean busy = running.computeIfAbsent(channel.id(), id -> new AtomicBoolean());
             if (busy.compareAndSet(false, true)) {
