@@ -122,8 +122,12 @@ public class OutboxRelay {
     }
 
     private int publishBatch() {
+        long t0 = System.nanoTime();
         List<Row> rows = jdbc.sql("SELECT id, event_id, type, group_key, payload, created_at FROM outbox "
-                        + "WHERE published_at IS NULL ORDER BY id LIMIT :limit FOR UPDATE SKIP LOCKED")
+                        // Ordered as the (published_at, id) index is, so the scan starts at the first
+                        // unpublished row; ORDER BY id alone walks the primary key through every
+                        // published row still kept (tens of ms per batch after a busy hour).
+                        + "WHERE published_at IS NULL ORDER BY published_at, id LIMIT :limit FOR UPDATE SKIP LOCKED")
                 .param("limit", batchSize)
                 .query((rs, n) -> new Row(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         rs.getString(5), rs.getObject(6, OffsetDateTime.class)))
@@ -131,11 +135,17 @@ public class OutboxRelay {
         if (rows.isEmpty()) {
             return 0;
         }
+        long t1 = System.nanoTime();
         send(rows);
+        long t2 = System.nanoTime();
         jdbc.sql("UPDATE outbox SET published_at = :now WHERE id IN (:ids)")
                 .param("now", OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC))
                 .param("ids", rows.stream().map(Row::id).toList())
                 .update();
+        if (LOG.isDebugEnabled()) {
+            LOG.debug("relayed {} events: claim {} ms, send {} ms, mark {} ms", rows.size(), (t1 - t0) / 1_000_000,
+                    (t2 - t1) / 1_000_000, (System.nanoTime() - t2) / 1_000_000);
+        }
         return rows.size();
     }
 

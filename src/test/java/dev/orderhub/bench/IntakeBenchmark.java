@@ -21,12 +21,14 @@ import java.util.concurrent.atomic.AtomicLong;
 import dev.orderhub.HubClient;
 import dev.orderhub.OrderJson;
 import dev.orderhub.inventory.StockLedger;
+import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.jms.core.JmsTemplate;
 import org.springframework.test.context.ActiveProfiles;
 
 /**
@@ -53,6 +55,12 @@ class IntakeBenchmark {
 
     @Autowired
     JdbcClient jdbc;
+
+    @Autowired
+    CamelContext camel;
+
+    @Autowired
+    JmsTemplate jms;
 
     @Test
     void ordersPerSecondEndToEnd() throws Exception {
@@ -119,6 +127,60 @@ class IntakeBenchmark {
         results.put("rssMb", rssMb());
         BenchResults.write("intake", results);
         assertThat(failed.get()).isZero();
+    }
+
+    /**
+     * The ERP path, without HTTP in the way: orders already on the intake queue (as an ERP or
+     * a connector puts them there over the broker), imported until every one is RESERVED with
+     * its events published. The importer is paused while the queue is filled, so the figure is
+     * the import pipeline's own rate: batching consumer, database, outbox relay.
+     */
+    @Test
+    void ordersPerSecondFromTheBroker() throws Exception {
+        int orders = Integer.getInteger("bench.broker.orders", 20_000);
+        for (int i = 0; i < SKUS; i++) {
+            ledger.setOnHand("BR-" + i, "main", 1_000_000, "seed", "bench");
+        }
+        camel.getRouteController().stopRoute("order-intake");
+        long before = jdbc.sql("SELECT COUNT(*) FROM orders").query(Long.class).single();
+        jms.setSessionTransacted(true);
+        for (int from = 0; from < orders; from += 500) {
+            int first = from;
+            jms.execute(session -> {
+                jakarta.jms.MessageProducer producer = session.createProducer(session.createQueue("orders.intake"));
+                for (int n = first; n < Math.min(orders, first + 500); n++) {
+                    String json = OrderJson.order("BR-" + n).line("BR-" + (n % SKUS), 1).line("BR-" + ((n * 7) % SKUS), 2).json();
+                    producer.send(session.createTextMessage(json.replaceFirst("\\{", "{\"channel\":\"webshop\",")));
+                }
+                session.commit();
+                return null;
+            });
+        }
+        long started = System.nanoTime();
+        AtomicLong importedAt = new AtomicLong();
+        camel.getRouteController().startRoute("order-intake");
+        await().atMost(Duration.ofMinutes(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            boolean imported = jdbc.sql("SELECT COUNT(*) FROM orders WHERE status <> 'RECEIVED'").query(Long.class).single()
+                    - before >= orders;
+            if (imported) {
+                importedAt.compareAndSet(0, System.nanoTime());
+            }
+            return imported && jdbc.sql("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL").query(Long.class).single() == 0;
+        });
+        double seconds = (System.nanoTime() - started) / 1e9;
+
+        Map<String, Object> results = BenchResults.start("intake-broker", "mvn -B -Pbench test -Dtest=IntakeBenchmark#ordersPerSecondFromTheBroker");
+        results.put("setup", orders + " two-line orders waiting on orders.intake (embedded Artemis), PostgreSQL, "
+                + "importer started once all are queued");
+        results.put("orders", orders);
+        results.put("seconds", Math.round(seconds * 10) / 10.0);
+        results.put("importedPerSecond", Math.round(orders / ((importedAt.get() - started) / 1e9)));
+        results.put("importedAndPublishedPerSecond", Math.round(orders / seconds));
+        results.put("heapUsedMb", ManagementFactory.getMemoryMXBean().getHeapMemoryUsage().getUsed() / (1024 * 1024));
+        results.put("rssMb", rssMb());
+        BenchResults.write("intake-broker", results);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM orders WHERE channel_order_id LIKE 'BR-%' AND status = 'RESERVED'")
+                .query(Long.class).single()).isEqualTo(orders);
     }
 
     private static long rssMb() throws Exception {
