@@ -48,6 +48,11 @@ final class HubProcess implements AutoCloseable {
         return new HubClient(httpPort);
     }
 
+    /** The hub's process id (for jcmd). */
+    long pid() {
+        return process.pid();
+    }
+
     /** Starts the jar and waits until /actuator/health is UP. */
     void start() throws Exception {
         start(Map.of());

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.Test;
 
 /**
  * Soak: the packaged hub at a steady rate for {@code bench.soak.minutes} (default 20). Every
- * 30 s it samples heap in use and live data after the last old-generation collection, the intake backlog (orders still RECEIVED), the
+ * 30 s it samples heap in use and heap after a full collection (jcmd GC.run), the intake backlog (orders still RECEIVED), the
  * outbox backlog, parked exceptions and failed requests. Growth in any of them over the run
  * is a leak. Runs only when asked: mvn -B -Pbench test -Dtest=SoakBenchmark.
  */
@@ -67,8 +67,10 @@ class SoakBenchmark {
             sample.put("sent", sent.get());
             sample.put("failed", failed.get());
             sample.put("heapUsedMb", metric(client, "jvm.memory.used?tag=area:heap") / (1024 * 1024));
-            // What survived the last collection of the old generation: the figure that grows with a leak.
-            sample.put("liveDataAfterGcMb", metric(client, "jvm.gc.live.data.size") / (1024 * 1024));
+            // What is still reachable after a full collection: the figure that grows with a leak.
+            fullGc(hub.pid());
+            sample.put("heapAfterFullGcMb", metric(client, "jvm.memory.used?tag=area:heap") / (1024 * 1024));
+            sample.put("oldGenAfterFullGcMb", metric(client, "jvm.memory.used?tag=id:G1%20Old%20Gen") / (1024 * 1024));
             sample.put("ordersReceivedNotImported", hub.single("SELECT COUNT(*) FROM orders WHERE status = 'RECEIVED'"));
             sample.put("outboxUnpublished", hub.single("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL"));
             sample.put("exceptions", hub.single("SELECT COUNT(*) FROM exceptions"));
@@ -90,6 +92,16 @@ class SoakBenchmark {
         assertThat((Integer) last.get("failed")).isZero();
         assertThat((Long) last.get("exceptions")).isZero();
         assertThat((Long) last.get("ordersReceivedNotImported")).as("intake backlog at the end").isLessThan(RATE * 5L);
+        assertThat((Long) last.get("outboxUnpublished")).as("events not yet published at the end").isLessThan(RATE * 5L);
+        long earlyHeap = (Long) samples.get(Math.min(3, samples.size() - 1)).get("heapAfterFullGcMb");
+        assertThat((Long) last.get("heapAfterFullGcMb")).as("live heap at the end vs minute 2").isLessThan(earlyHeap + 64);
+    }
+
+    /** Asks the hub's JVM for a full collection (jcmd GC.run), so the heap figure after it is what is live. */
+    private static void fullGc(long pid) throws Exception {
+        Process jcmd = new ProcessBuilder("jcmd", Long.toString(pid), "GC.run").redirectErrorStream(true)
+                .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        jcmd.waitFor(30, TimeUnit.SECONDS);
     }
 
     private static long metric(HubClient client, String name) {
