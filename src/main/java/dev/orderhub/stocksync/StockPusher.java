@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
@@ -58,19 +59,24 @@ public class StockPusher implements DisposableBean {
     private final long backoffMs;
     private final long maxBackoffMs;
     private final double rateMargin;
+    private final int retryBudget;
     private final ExecutorService workers = Executors.newCachedThreadPool(r -> {
         Thread thread = new Thread(r, "stock-push");
         thread.setDaemon(true);
         return thread;
     });
     private final Map<String, AtomicBoolean> running = new ConcurrentHashMap<>();
+    /** Failed pushes per channel since its last accepted one (whatever values they carried). */
+    private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
     public StockPusher(ChannelRegistry channels, ClusterLeases leases, ChannelStockStore store, RateLimiter rateLimiter, StockSinkClient client,
                        Outbox outbox, ExceptionStore exceptions, Clock clock, PlatformTransactionManager transactions,
                        @Value("${orderhub.stock-sync.backoff-ms:500}") long backoffMs,
                        @Value("${orderhub.stock-sync.max-backoff-ms:60000}") long maxBackoffMs,
-                       @Value("${orderhub.stock-sync.rate-margin:0.9}") double rateMargin) {
+                       @Value("${orderhub.stock-sync.rate-margin:0.9}") double rateMargin,
+                       @Value("${orderhub.stock-sync.retry-budget:8}") int retryBudget) {
         this.rateMargin = rateMargin;
+        this.retryBudget = retryBudget;
         this.channels = channels;
         this.leases = leases;
         this.store = store;
@@ -147,10 +153,20 @@ public class StockPusher implements DisposableBean {
             Instant retryAt = throttled ? now.plusMillis(Math.max(outcome.retryAfterMillis(), 1))
                     : now.plusMillis(Math.min(maxBackoffMs, backoffMs << Math.min(attempts, 20)));
             store.failed(channel.id(), skus, outcome.error(), retryAt, !throttled);
+            int inARow = throttled ? failuresInARow(channel).get() : failuresInARow(channel).incrementAndGet();
+            if (!throttled && inARow == retryBudget) {
+                // Once per run of failures: the values keep being retried, a person should look.
+                transaction.executeWithoutResult(s -> exceptions.park("channel:" + channel.id() + ":stock-push",
+                        "stock push to channel " + channel.id() + " failed " + retryBudget + " times in a row, still "
+                                + "retrying every " + Duration.ofMillis(maxBackoffMs).toString().substring(2).toLowerCase()
+                                + "; last error: " + outcome.error(),
+                        String.join(", ", skus)));
+            }
             LOG.info("stock push to {} ({} values) not accepted: {}; next try at {}", channel.id(), skus.size(),
                     outcome.error(), retryAt);
             return;
         }
+        failuresInARow(channel).set(0);
         List<StockUpdate> inLockOrder = new ArrayList<>(updates);
         inLockOrder.sort(Comparator.comparing(StockUpdate::sku)); // the order StockSync locks rows in
         transaction.executeWithoutResult(s -> {
@@ -171,6 +187,10 @@ public class StockPusher implements DisposableBean {
                 store.failed(channel.id(), rejected, "rejected by the channel", now.plus(Duration.ofHours(1)), true);
             }
         });
+    }
+
+    private AtomicInteger failuresInARow(Channel channel) {
+        return failures.computeIfAbsent(channel.id(), id -> new AtomicInteger());
     }
 
     /** Payload of stock.pushed: the channel accepted this value at this time. */

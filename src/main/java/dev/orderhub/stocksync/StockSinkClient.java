@@ -2,6 +2,9 @@ package dev.orderhub.stocksync;
 
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
+import java.security.MessageDigest;
+import java.security.NoSuchAlgorithmException;
+import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -47,7 +50,11 @@ public class StockSinkClient {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stock batch for " + channel.id() + " cannot be written", e);
         }
-        Exchange answer = producer.send(endpoint(channel), exchange -> exchange.getMessage().setBody(body));
+        String key = idempotencyKey(channel, updates);
+        Exchange answer = producer.send(endpoint(channel), exchange -> {
+            exchange.setProperty(IDEMPOTENCY_KEY, key);
+            exchange.getMessage().setBody(body);
+        });
         if (answer.getException() != null) {
             return new PushOutcome(false, 0, 0, Map.of(), answer.getException().getMessage());
         }
@@ -60,6 +67,27 @@ public class StockSinkClient {
         String text = response.getBody(String.class);
         return new PushOutcome(false, status, wait, Map.of(), "HTTP " + status
                 + (text == null || text.isBlank() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) : text)));
+    }
+
+    /** Exchange property a connector sends as the remote's idempotency key (webhook: the Idempotency-Key header). */
+    public static final String IDEMPOTENCY_KEY = "orderhubIdempotencyKey";
+
+    /**
+     * The same for every attempt at the same batch (channel, and each sku's value and version),
+     * so a remote that keeps keys applies a retried batch once even when it applied the first
+     * attempt and only its answer was lost (a timeout, a reset).
+     */
+    static String idempotencyKey(Channel channel, List<StockUpdate> updates) {
+        try {
+            MessageDigest sha = MessageDigest.getInstance("SHA-256");
+            sha.update(channel.id().getBytes(StandardCharsets.UTF_8));
+            for (StockUpdate u : updates) {
+                sha.update(("\n" + u.listingSku() + "=" + u.quantity() + "@" + u.version()).getBytes(StandardCharsets.UTF_8));
+            }
+            return "stock-" + HexFormat.of().formatHex(sha.digest(), 0, 16);
+        } catch (NoSuchAlgorithmException e) {
+            throw new IllegalStateException("SHA-256 is missing from this JVM", e);
+        }
     }
 
     /** The connector endpoint for this channel, one Kamelet route per channel, its properties as parameters. */

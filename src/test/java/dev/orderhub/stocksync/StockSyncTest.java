@@ -60,6 +60,9 @@ class StockSyncTest {
         sink(registry, "limited", 20, 20, 1);
         sink(registry, "mapped", 50, 50, 100);
         sink(registry, "secured", 50, 50, 100);
+        sink(registry, "flaky", 50, 50, 1);
+        registry.add("orderhub.channels.flaky.stock-sink.properties.responseTimeout", () -> "400");
+        registry.add("orderhub.stock-sync.retry-budget", () -> "4");
         STUB.requireToken("secured", "s3cret-token");
         registry.add("orderhub.channels.secured.stock-sink.properties.authorizationToken", () -> "s3cret-token");
         registry.add("orderhub.channels.mapped.skus.L-STOCK", () -> "HUB-MAPPED");
@@ -210,6 +213,58 @@ class StockSyncTest {
             long soon = requests.stream().filter(t -> t > throttledAt + 50_000_000L && t < throttledAt + 900_000_000L).count();
             assertThat(soon).as("requests within a second of a 429").isZero();
         }
+    }
+
+    @Test
+    void remoteErrorsResetsAndLostAnswersAreRetriedWithGrowingBackoffAndAppliedOnce() {
+        STUB.slowMillis(1200); // the channel's responseTimeout is 400 ms
+        STUB.script("flaky", sku, WebhookStockStub.Fault.ERROR_500, WebhookStockStub.Fault.RESET,
+                WebhookStockStub.Fault.APPLIED_BUT_SLOW);
+        int repeatsBefore = STUB.repeatedKeys();
+
+        hub.setStock(sku, "main", 6);
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> !channelView(sku, "flaky").get("pushPending").asBoolean()
+                && channelView(sku, "flaky").path("lastPushed").asLong() == 6);
+        List<Long> attempts = STUB.attempts("flaky", sku);
+        assertThat(attempts).as("500, reset, lost answer, then the retry the remote recognises").hasSizeGreaterThanOrEqualTo(4);
+        // The third attempt was applied but its answer never came; the fourth carried the same
+        // Idempotency-Key and the remote did not apply it again.
+        assertThat(STUB.received("flaky", sku).stream().filter(r -> r.quantity() == 6)).hasSize(1);
+        assertThat(STUB.repeatedKeys() - repeatsBefore).isGreaterThanOrEqualTo(1);
+        List<Long> gapsMs = new ArrayList<>();
+        for (int i = 1; i < 4; i++) {
+            gapsMs.add((attempts.get(i) - attempts.get(i - 1)) / 1_000_000);
+        }
+        // backoff-ms 100 doubling (max 400), after a 500 and a reset answered at once, then a 400 ms timeout
+        assertThat(gapsMs.get(0)).as("ms before the 2nd attempt").isGreaterThanOrEqualTo(90);
+        assertThat(gapsMs.get(1)).as("ms before the 3rd attempt").isGreaterThanOrEqualTo(190);
+        assertThat(gapsMs.get(2)).as("ms before the 4th attempt").isGreaterThanOrEqualTo(390 + 390);
+        // Three failures in a row stay within the retry budget (4): nothing for a person to look at.
+        assertThat(hub.get("/api/exceptions?source=channel:flaky:stock-push").body()).doesNotContain(sku);
+    }
+
+    @Test
+    void aChannelStillFailingAfterItsRetryBudgetIsSurfacedOnceAndCatchesUpWhenItRecovers() {
+        WebhookStockStub.Fault[] failures = new WebhookStockStub.Fault[7];
+        java.util.Arrays.fill(failures, WebhookStockStub.Fault.ERROR_500);
+        STUB.script("flaky", sku, failures);
+
+        hub.setStock(sku, "main", 4);
+
+        await().atMost(Duration.ofSeconds(20)).until(() ->
+                hub.get("/api/exceptions?source=channel:flaky:stock-push").body().contains(sku));
+        awaitShown("flaky", sku, 4);
+        List<JsonNode> surfaced = new ArrayList<>();
+        hub.get("/api/exceptions?source=channel:flaky:stock-push&limit=500").json().get("items")
+                .forEach(item -> {
+                    if (item.get("payload").asText().contains(sku)) {
+                        surfaced.add(item);
+                    }
+                });
+        assertThat(surfaced).as("one exception for the run of failures, not one per attempt").hasSize(1);
+        assertThat(surfaced.get(0).get("reason").asText()).contains("failed 4 times in a row", "HTTP 500");
+        assertThat(STUB.attempts("flaky", sku)).hasSize(8);
     }
 
     @Test

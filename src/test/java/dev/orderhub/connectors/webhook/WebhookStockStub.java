@@ -7,6 +7,7 @@ import java.nio.charset.StandardCharsets;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -43,6 +44,21 @@ public final class WebhookStockStub implements AutoCloseable {
     private final Map<String, AtomicInteger> exhaustNext = new ConcurrentHashMap<>();
     private final Map<String, double[]> buckets = new ConcurrentHashMap<>();
     private volatile int failWith = 0;
+    private final Map<String, java.util.Queue<Fault>> faults = new ConcurrentHashMap<>();
+    private final Map<String, Set<String>> appliedKeys = new ConcurrentHashMap<>();
+    private final AtomicInteger repeatedKeys = new AtomicInteger();
+    private final Map<String, List<Long>> attemptNanos = new ConcurrentHashMap<>();
+    private volatile long slowMillis = 1500;
+
+    /** What the next request of a channel meets, in order (see {@link #script}). */
+    public enum Fault {
+        /** 500 with a JSON error; nothing applied. */
+        ERROR_500,
+        /** The connection is closed without an answer; nothing applied. */
+        RESET,
+        /** Applied, then answered only after {@link #slowMillis}: the caller's timeout fires first. */
+        APPLIED_BUT_SLOW
+    }
     private volatile double ratePerSecond = 0;
     private final Map<String, String> expectedTokens = new ConcurrentHashMap<>();
 
@@ -67,6 +83,26 @@ public final class WebhookStockStub implements AutoCloseable {
         this.failWith = status;
     }
 
+    /** The next requests of this channel that carry this (listing) sku meet these faults, one each, then normal service. */
+    public void script(String channel, String sku, Fault... next) {
+        faults.computeIfAbsent(channel + "|" + sku, c -> new java.util.concurrent.ConcurrentLinkedQueue<>()).addAll(List.of(next));
+    }
+
+    /** When each request of this channel carrying this sku arrived (System.nanoTime), whatever its answer. */
+    public List<Long> attempts(String channel, String sku) {
+        return List.copyOf(attemptNanos.getOrDefault(channel + "|" + sku, List.of()));
+    }
+
+    /** How long an APPLIED_BUT_SLOW answer takes. */
+    public void slowMillis(long millis) {
+        this.slowMillis = millis;
+    }
+
+    /** Requests that carried an Idempotency-Key already applied: answered 2xx, not applied again. */
+    public int repeatedKeys() {
+        return repeatedKeys.get();
+    }
+
     /** The next n requests for this channel answer 429 with Retry-After: 1. */
     public void throttleNext(String channel, int n) {
         throttleNext.computeIfAbsent(channel, c -> new AtomicInteger()).set(n);
@@ -81,6 +117,7 @@ public final class WebhookStockStub implements AutoCloseable {
     public void reset() {
         failWith = 0;
         ratePerSecond = 0;
+        faults.clear();
         throttleNext.clear();
         exhaustNext.clear();
         buckets.clear();
@@ -110,6 +147,30 @@ public final class WebhookStockStub implements AutoCloseable {
                 answer(exchange, failWith, "{\"error\":\"unavailable\"}");
                 return;
             }
+            byte[] requestBody = exchange.getRequestBody().readAllBytes();
+            JsonNode batch = JSON.readTree(requestBody);
+            Fault fault = null;
+            for (JsonNode update : batch.path("updates")) {
+                String sku = update.path("sku").asText();
+                attemptNanos.computeIfAbsent(channel + "|" + sku, k -> new CopyOnWriteArrayList<>()).add(System.nanoTime());
+                java.util.Queue<Fault> script = faults.get(channel + "|" + sku);
+                Fault next = script == null ? null : script.poll();
+                fault = fault == null ? next : fault;
+            }
+            if (fault == Fault.ERROR_500) {
+                answer(exchange, 500, "{\"error\":\"internal error (scripted)\"}");
+                return;
+            }
+            if (fault == Fault.RESET) {
+                // No answer at all: the server drops the connection of a handler that throws.
+                throw new IOException("scripted reset: connection dropped without an answer");
+            }
+            String key = exchange.getRequestHeaders().getFirst("Idempotency-Key");
+            if (key != null && appliedKeys.getOrDefault(channel, Set.of()).contains(key)) {
+                repeatedKeys.incrementAndGet();
+                answer(exchange, 200, "{\"accepted\":0,\"repeat\":true}");
+                return;
+            }
             AtomicInteger toThrottle = throttleNext.get(channel);
             boolean forced = toThrottle != null && toThrottle.getAndUpdate(n -> Math.max(0, n - 1)) > 0;
             if (forced || !withinRate(channel)) {
@@ -119,7 +180,6 @@ public final class WebhookStockStub implements AutoCloseable {
                 answer(exchange, 429, "{\"error\":\"too many requests\"}");
                 return;
             }
-            JsonNode batch = JSON.readTree(exchange.getRequestBody().readAllBytes());
             long nanos = System.nanoTime();
             long millis = System.currentTimeMillis();
             for (JsonNode update : batch.path("updates")) {
@@ -127,6 +187,16 @@ public final class WebhookStockStub implements AutoCloseable {
                         update.path("version").asLong(), nanos, millis);
                 received.add(r);
                 latest.put(channel + "|" + r.sku(), r);
+            }
+            if (key != null) {
+                appliedKeys.computeIfAbsent(channel, c -> ConcurrentHashMap.newKeySet()).add(key);
+            }
+            if (fault == Fault.APPLIED_BUT_SLOW) {
+                try {
+                    Thread.sleep(slowMillis); // a remote slower than the caller's timeout, by design of this fault
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
             }
             AtomicInteger exhaust = exhaustNext.get(channel);
             if (exhaust != null && exhaust.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
