@@ -44,8 +44,13 @@ public final class HubClient {
     }
 
     public Response send(String method, String path, String contentType, byte[] body) {
+        return send(method, path, contentType, body, java.util.Map.of());
+    }
+
+    public Response send(String method, String path, String contentType, byte[] body, java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        headers.forEach(request::header);
         if (contentType != null) {
             request.header("Content-Type", contentType);
         }

@@ -33,6 +33,11 @@ public class JsonBodies {
     }
 
     public JsonNode read(HttpServletRequest request) {
+        return parse(bytes(request));
+    }
+
+    /** The raw body, within the size limit: for callers that must see the exact bytes (signatures) before parsing. */
+    public byte[] bytes(HttpServletRequest request) {
         if (request.getContentLengthLong() > maxBytes) {
             throw tooLarge(request.getContentLengthLong());
         }
@@ -45,6 +50,11 @@ public class JsonBodies {
         if (body.length > maxBytes) {
             throw tooLarge(-1);
         }
+        return body;
+    }
+
+    /** Parses a body read with {@link #bytes}, with the same strictness as {@link #read}. */
+    public JsonNode parse(byte[] body) {
         if (body.length == 0) {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_json", "body: is empty, a JSON object is required");
         }

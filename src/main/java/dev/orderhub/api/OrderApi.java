@@ -1,17 +1,23 @@
 package dev.orderhub.api;
 
+import java.time.Clock;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.channel.WebhookSignature;
 import dev.orderhub.order.Order;
 import dev.orderhub.order.OrderIngress;
 import dev.orderhub.order.OrderNotFoundException;
 import dev.orderhub.order.OrderService;
 import dev.orderhub.order.OrderStatus;
 import dev.orderhub.order.OrderValidator;
+import io.micrometer.core.instrument.MeterRegistry;
 import jakarta.servlet.http.HttpServletRequest;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -30,13 +36,20 @@ public class OrderApi {
     private final ChannelRegistry channels;
     private final OrderIngress ingress;
     private final OrderService orders;
-    private final JsonBodies bodies;
+    private static final Logger LOG = LoggerFactory.getLogger(OrderApi.class);
 
-    public OrderApi(ChannelRegistry channels, OrderIngress ingress, OrderService orders, JsonBodies bodies) {
+    private final JsonBodies bodies;
+    private final MeterRegistry meters;
+    private final Clock clock;
+
+    public OrderApi(ChannelRegistry channels, OrderIngress ingress, OrderService orders, JsonBodies bodies,
+                    MeterRegistry meters, Clock clock) {
         this.channels = channels;
         this.ingress = ingress;
         this.orders = orders;
         this.bodies = bodies;
+        this.meters = meters;
+        this.clock = clock;
     }
 
     public record Accepted(String hubOrderId, OrderStatus status) {
@@ -48,6 +61,31 @@ public class OrderApi {
         channels.channel(channel).orElseThrow(() -> ApiException.notFound("channel \"" + channel + "\" is not configured"));
         JsonNode body = bodies.read(request);
         OrderIngress.Receipt receipt = ingress.submit(OrderValidator.validate(channel, body));
+        return ResponseEntity.status(receipt.accepted() ? HttpStatus.ACCEPTED : HttpStatus.OK)
+                .body(new Accepted(receipt.hubOrderId(), receipt.status()));
+    }
+
+    /**
+     * A channel's signed order webhook: the same order body and answers as the endpoint above,
+     * accepted only with a valid signature of the channel's secret over the timestamp and the
+     * exact body bytes (401 otherwise, and nothing is queued). 404 for a channel without a secret.
+     */
+    @PostMapping(path = "/channels/{channel}/webhooks/orders", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Accepted> webhook(@PathVariable String channel, HttpServletRequest request) {
+        Channel target = channels.channel(channel).orElseThrow(() -> ApiException.notFound("channel \"" + channel + "\" is not configured"));
+        if (!target.signsWebhooks()) {
+            throw ApiException.notFound("channel \"" + channel + "\" takes no signed webhooks (no webhook.secret configured)");
+        }
+        byte[] body = bodies.bytes(request);
+        try {
+            WebhookSignature.verify(target.webhook(), request.getHeader(WebhookSignature.TIMESTAMP_HEADER),
+                    request.getHeader(WebhookSignature.SIGNATURE_HEADER), body, clock.instant());
+        } catch (WebhookSignature.Refused refused) {
+            meters.counter("orderhub.webhooks.refused", "channel", channel, "reason", refused.reason()).increment();
+            LOG.warn("webhook for channel {} from {} refused: {}", channel, request.getRemoteAddr(), refused.getMessage());
+            throw new ApiException(HttpStatus.UNAUTHORIZED, "invalid_signature", refused.getMessage());
+        }
+        OrderIngress.Receipt receipt = ingress.submit(OrderValidator.validate(channel, bodies.parse(body)));
         return ResponseEntity.status(receipt.accepted() ? HttpStatus.ACCEPTED : HttpStatus.OK)
                 .body(new Accepted(receipt.hubOrderId(), receipt.status()));
     }

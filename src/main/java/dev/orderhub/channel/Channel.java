@@ -13,7 +13,12 @@ import dev.orderhub.channel.ChannelProperties.Buffer;
  */
 public record Channel(String id, String name, String kind, List<String> locations, Buffer buffer, Long maxAvailable,
                       @JsonIgnore Map<String, Buffer> skuBuffers, @JsonIgnore Map<String, String> listingToHub,
-                      StockSink stockSink) {
+                      StockSink stockSink, @JsonIgnore Webhook webhook) {
+
+    /** Whether the channel sends signed order webhooks (a secret is configured). */
+    public boolean signsWebhooks() {
+        return webhook != null;
+    }
 
     /** The hub sku a listing sku of this channel stands for (itself when not mapped). */
     public String hubSku(String listingSku) {
@@ -33,6 +38,15 @@ public record Channel(String id, String name, String kind, List<String> location
     /** The buffer for this sku: its override, else the channel's. */
     public Buffer bufferFor(String sku) {
         return skuBuffers.getOrDefault(sku, buffer);
+    }
+
+    /** The secret signing the channel's order webhooks and the timestamp tolerance; never shown. */
+    public record Webhook(String secret, int toleranceSeconds) {
+
+        @Override
+        public String toString() {
+            return "Webhook[secret=****, toleranceSeconds=" + toleranceSeconds + "]";
+        }
     }
 
     /**

@@ -23,10 +23,20 @@ public record ChannelProperties(Map<String, LocationConfig> locations, Map<Strin
     /**
      * A channel: the locations serving its merchant-fulfilled listings in priority order, its
      * safety buffer (with per-sku overrides), the most it may ever be offered, its listing
-     * skus that differ from hub skus, and where its stock is pushed.
+     * skus that differ from hub skus, where its stock is pushed, and the secret its signed
+     * order webhooks carry.
      */
     public record ChannelConfig(String name, String kind, List<String> locations, Buffer buffer, Long maxAvailable,
-                                Map<String, Buffer> skuBuffers, Map<String, String> skus, StockSinkConfig stockSink) {
+                                Map<String, Buffer> skuBuffers, Map<String, String> skus, StockSinkConfig stockSink,
+                                WebhookConfig webhook) {
+    }
+
+    /**
+     * Signed order webhooks from the channel (POST /api/channels/{channel}/webhooks/orders): the
+     * shared secret (from the environment, never in the file) and how far the signed timestamp
+     * may be from the hub's clock, in seconds (default 300).
+     */
+    public record WebhookConfig(String secret, Integer toleranceSeconds) {
     }
 
     /** Units held back from a channel: a fixed number, a percentage of what is available, or both (the larger wins). */

@@ -62,7 +62,22 @@ public class ChannelRegistry {
         }
         return new Channel(id, cfg.name() == null ? id : cfg.name(), cfg.kind() == null ? "NATIVE" : cfg.kind(), served,
                 buffer, cfg.maxAvailable(), Map.copyOf(skuBuffers), cfg.skus() == null ? Map.of() : Map.copyOf(cfg.skus()),
-                cfg.stockSink() == null ? null : sink(id, cfg.stockSink(), connectors));
+                cfg.stockSink() == null ? null : sink(id, cfg.stockSink(), connectors), webhook(id, cfg.webhook()));
+    }
+
+    /** Signed webhooks need a real secret: an empty one (an unset environment variable) turns them off. */
+    private static Channel.Webhook webhook(String channel, ChannelProperties.WebhookConfig cfg) {
+        if (cfg == null || cfg.secret() == null || cfg.secret().isBlank()) {
+            return null;
+        }
+        if (cfg.secret().length() < 16) {
+            throw new IllegalStateException("channels.yaml: channel " + channel + " webhook.secret must be at least 16 characters");
+        }
+        int tolerance = cfg.toleranceSeconds() == null ? 300 : cfg.toleranceSeconds();
+        if (tolerance < 1) {
+            throw new IllegalStateException("channels.yaml: channel " + channel + " webhook.toleranceSeconds must be 1 or more");
+        }
+        return new Channel.Webhook(cfg.secret(), tolerance);
     }
 
     private static Channel.StockSink sink(String channel, StockSinkConfig cfg, ConnectorManifests connectors) {
