@@ -168,6 +168,51 @@ class BadInputTest {
         assertNothingStored();
     }
 
+    /**
+     * Everything hostile at once, from many clients, with valid orders in between: every hostile
+     * request gets its 4xx, every valid order is accepted, and the hub is still healthy.
+     */
+    @org.junit.jupiter.api.Test
+    void aHostileBarrageInParallelLeavesTheHubHealthyAndValidOrdersFlowing() throws Exception {
+        byte[] invalidUtf8 = VALID.getBytes(StandardCharsets.UTF_8);
+        invalidUtf8[VALID.indexOf("Amsterdam")] = (byte) 0xFF;
+        java.util.List<java.util.Map.Entry<byte[], Integer>> hostile = java.util.List.of(
+                java.util.Map.entry(VALID.replace("\"Ada Lovelace\"", "\"" + "x".repeat(300_000) + "\"").getBytes(StandardCharsets.UTF_8), 413),
+                java.util.Map.entry(("{\"buyer\":" + "[".repeat(5000) + "]".repeat(5000) + "}").getBytes(StandardCharsets.UTF_8), 400),
+                java.util.Map.entry(invalidUtf8, 400),
+                java.util.Map.entry(VALID.replace("\"qty\":1", "\"qty\":\"one\"").getBytes(StandardCharsets.UTF_8), 400),
+                java.util.Map.entry(VALID.replace("\"qty\":1", "\"qty\":-5").getBytes(StandardCharsets.UTF_8), 400),
+                java.util.Map.entry("{\"channelOrderId\":{\"$gt\":\"\"}}".getBytes(StandardCharsets.UTF_8), 400),
+                java.util.Map.entry("\u0000\u0001garbage".getBytes(StandardCharsets.UTF_8), 400));
+        java.util.concurrent.ExecutorService clients = java.util.concurrent.Executors.newFixedThreadPool(16);
+        java.util.List<java.util.concurrent.Future<String>> outcomes = new java.util.ArrayList<>();
+        String marker = java.util.UUID.randomUUID().toString().substring(0, 8);
+        for (int i = 0; i < 140; i++) {
+            int n = i;
+            outcomes.add(clients.submit(() -> {
+                if (n % 7 == 6) {
+                    String valid = OrderJson.of("BARRAGE-" + marker + "-" + n, "SKU-BARRAGE", 1);
+                    int status = hub.post("/api/channels/webshop/orders", valid).status();
+                    return status == 202 ? "ok" : "valid order answered " + status;
+                }
+                java.util.Map.Entry<byte[], Integer> attack = hostile.get(n % hostile.size());
+                HubClient.Response response = hub.send("POST", "/api/channels/" + CHANNEL + "/orders", "application/json",
+                        attack.getKey());
+                boolean clean = response.status() == attack.getValue() && response.json() != null
+                        && response.text("error") != null && !response.body().contains("at dev.orderhub");
+                return clean ? "ok" : "hostile case " + (n % hostile.size()) + " answered " + response.status() + " " + response.body();
+            }));
+        }
+        for (java.util.concurrent.Future<String> outcome : outcomes) {
+            assertThat(outcome.get(60, java.util.concurrent.TimeUnit.SECONDS)).isEqualTo("ok");
+        }
+        clients.shutdown();
+        assertThat(hub.get("/actuator/health").text("status")).isEqualTo("UP");
+        await().atMost(Duration.ofSeconds(15)).until(() ->
+                hub.get("/api/orders?channel=webshop&limit=500").body().split("BARRAGE-" + marker, -1).length - 1 == 20);
+        assertNothingStored();
+    }
+
     private void assertNothingStored() {
         HubClient.Response orders = hub.get("/api/orders?channel=" + CHANNEL + "&limit=500");
         assertThat(orders.body()).doesNotContain("\"BAD-").doesNotContain("Exception").doesNotContain("at dev.orderhub");
