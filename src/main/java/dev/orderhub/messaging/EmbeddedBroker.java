@@ -42,6 +42,13 @@ public class EmbeddedBroker {
                     .setRedeliveryDelay(redeliveryDelayMs)
                     .setRedeliveryMultiplier(2.0)
                     .setMaxRedeliveryDelay(redeliveryDelayMs * 20));
+            // The dead-letter queue is the last stop: its messages wait, retried with backoff,
+            // however long the exception store (the database) is away; never dropped.
+            configuration.addAddressSetting("DLQ." + intakeQueue, new AddressSettings()
+                    .setMaxDeliveryAttempts(-1)
+                    .setRedeliveryDelay(1000)
+                    .setRedeliveryMultiplier(2.0)
+                    .setMaxRedeliveryDelay(30_000));
         };
     }
 }
