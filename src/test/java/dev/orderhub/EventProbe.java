@@ -49,6 +49,11 @@ public final class EventProbe implements AutoCloseable {
         }
     }
 
+    /** Every envelope received so far, in arrival order. */
+    public List<JsonNode> all() {
+        return List.copyOf(received);
+    }
+
     /** Envelopes of this type whose payload field equals the value. */
     public List<JsonNode> events(String type, String payloadField, String value) {
         return received.stream()

@@ -108,6 +108,12 @@ final class HubProcess implements AutoCloseable {
         return value[0];
     }
 
+    String text(String sql) throws Exception {
+        String[] value = new String[1];
+        query(sql, rs -> value[0] = rs.getString(1));
+        return value[0];
+    }
+
     interface Row {
         void accept(ResultSet rs) throws Exception;
     }

@@ -15,8 +15,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderhub.EventProbe;
 import dev.orderhub.HubClient;
 import dev.orderhub.OrderJson;
+import org.apache.activemq.artemis.jms.client.ActiveMQConnectionFactory;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -46,25 +49,65 @@ class TwoInstancesFault {
         second.start(credentials);
         hubs.add(second);
 
-        // Correctness: one hot sku, 50 units, 400 orders over both instances and 4 channels.
+        // Correctness: one hot sku, 50 units, 400 orders over both instances and 4 channels,
+        // watched by a subscriber on the broker that checks event ids and per-sku order.
         first.client().setStock("HOT", "main", 50);
+        ActiveMQConnectionFactory subscriber = new ActiveMQConnectionFactory(broker.url(), StandaloneArtemis.USER,
+                StandaloneArtemis.PASSWORD);
+        EventProbe events = EventProbe.subscribe(subscriber, "order.received", "stock.changed");
         List<String> channels = List.of("webshop", "b2b", "pos", "manual");
         int answered = post(400, n -> hubs.get(n % 2).client(), n -> OrderJson.of("HOT-" + n, "HOT", 1),
                 n -> channels.get(n % 4));
         assertThat(answered).isEqualTo(400);
         await().atMost(Duration.ofMinutes(2)).until(() -> first.single("SELECT COUNT(*) FROM orders WHERE status IN "
                 + "('RESERVED', 'BACKORDERED')") == 400);
+        await().atMost(Duration.ofMinutes(1)).until(() -> events.all().stream()
+                .filter(e -> e.path("type").asText().equals("order.received")).count() >= 400);
+        List<JsonNode> seen = events.all();
+        long eventsTwice = seen.size() - seen.stream().map(e -> e.path("id").asText()).distinct().count();
+        // One sku's stock events must arrive in the order they happened: only reservations were
+        // made, so "reserved" may never go down along the stream.
+        List<Long> hotReserved = seen.stream().filter(e -> e.path("type").asText().equals("stock.changed"))
+                .filter(e -> e.path("payload").path("sku").asText().equals("HOT"))
+                .map(e -> e.path("payload").path("reserved").asLong()).toList();
+        long outOfOrder = 0;
+        for (int i = 1; i < hotReserved.size(); i++) {
+            outOfOrder += hotReserved.get(i) < hotReserved.get(i - 1) ? 1 : 0;
+        }
+        // Each poller has one holder in the cluster.
+        Map<String, Long> holders = new java.util.TreeMap<>();
+        first.query("SELECT name, COUNT(DISTINCT holder) FROM cluster_leases GROUP BY name",
+                rs -> holders.put(rs.getString(1), rs.getLong(2)));
+        String relayHolder = first.text("SELECT holder FROM cluster_leases WHERE name = 'outbox-relay'");
         long reserved = first.single("SELECT COUNT(*) FROM orders WHERE status = 'RESERVED'");
         long stockReserved = first.single("SELECT reserved FROM stock WHERE sku = 'HOT'");
         long negative = first.single("SELECT COUNT(*) FROM stock WHERE on_hand - reserved < 0");
         long duplicates = first.single("SELECT COUNT(*) - COUNT(DISTINCT (channel, channel_order_id)) FROM orders");
         long importedByEach = first.single("SELECT COUNT(*) FROM orders");
 
+        // Failover: the instance relaying events dies; the other takes the lease over and publishes.
+        HubProcess relaying = relayHolder.startsWith(first.pid() + "@") ? first : second;
+        HubProcess survivor = relaying == first ? second : first;
+        relaying.kill();
+        long killedAt = System.nanoTime();
+        assertThat(post(20, n -> survivor.client(), n -> OrderJson.of("AFTER-" + n, "HOT", 1), n -> "webshop")).isEqualTo(20);
+        await().atMost(Duration.ofSeconds(60)).until(() -> events.all().stream()
+                .filter(e -> e.path("type").asText().equals("order.received"))
+                .filter(e -> e.path("payload").path("channelOrderId").asText().startsWith("AFTER-")).count() == 20);
+        long failoverMs = (System.nanoTime() - killedAt) / 1_000_000;
+        String newHolder = survivor.text("SELECT holder FROM cluster_leases WHERE name = 'outbox-relay'");
+        events.close();
+        hubs.remove(relaying);
+        hubs.add(0, survivor);
+        HubProcess restarted = new HubProcess(broker.url(), survivor.schema);
+        restarted.start(credentials);
+        hubs.add(restarted);
+
         // Throughput: the same load once through one instance, once through both.
         for (int i = 0; i < 200; i++) {
-            first.client().setStock("TP-" + i, "main", 1_000_000);
+            hubs.get(0).client().setStock("TP-" + i, "main", 1_000_000);
         }
-        double one = throughput(List.of(first), "ONE");
+        double one = throughput(List.of(hubs.get(0)), "ONE");
         double two = throughput(hubs, "TWO");
 
         Map<String, Object> results = BenchResults.start("scale-out-two-instances", "bench/faults");
@@ -75,6 +118,10 @@ class TwoInstancesFault {
         results.put("unitsReserved", stockReserved);
         results.put("negativeStockRows", negative);
         results.put("ordersImportedTwice", duplicates);
+        results.put("eventsReceivedTwice", eventsTwice);
+        results.put("hotSkuStockEventsOutOfOrder", outOfOrder);
+        results.put("leaseHoldersPerPoller", holders);
+        results.put("relayFailoverAfterKillMs", failoverMs);
         results.put("settledOrdersPerSecondOneInstance", Math.round(one));
         results.put("settledOrdersPerSecondTwoInstances", Math.round(two));
         BenchResults.write("scale-out-two-instances", results);
@@ -83,6 +130,12 @@ class TwoInstancesFault {
         assertThat(stockReserved).isEqualTo(50);
         assertThat(negative).isZero();
         assertThat(duplicates).isZero();
+        assertThat(eventsTwice).isZero();
+        assertThat(hotReserved).isNotEmpty();
+        assertThat(hotReserved.get(hotReserved.size() - 1)).isEqualTo(50);
+        assertThat(outOfOrder).isZero();
+        assertThat(holders).containsKey("outbox-relay").allSatisfy((name, count) -> assertThat(count).isEqualTo(1));
+        assertThat(newHolder).startsWith(survivor.pid() + "@");
     }
 
     /** 2,000 two-line orders through these instances; settled orders per second. */
