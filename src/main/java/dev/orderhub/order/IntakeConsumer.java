@@ -150,10 +150,6 @@ public class IntakeConsumer {
         threads.clear();
     }
 
-    public boolean isRunning() {
-        return running;
-    }
-
     private void work() {
         long backoff = 250;
         while (running) {
