@@ -1,0 +1,309 @@
+package dev.orderhub.connectors.amazon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.net.URI;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orderhub.HubClient;
+import dev.orderhub.channel.OAuthTokens;
+import dev.orderhub.order.HubOrderIds;
+import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.web.server.LocalServerPort;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+
+/**
+ * Amazon orders in, against the SP-API stub: every page read, an overlapping second poll
+ * imports nothing twice and misses nothing, FBA / merchant / Prime orders mapped to their
+ * fulfilment modes, Amazon's cancellations applied, the access token refreshed once however
+ * many ask, 429s and expired tokens ridden out, malformed orders parked with the reason, and
+ * every request the connector sent valid against the published Orders API model.
+ */
+@CamelSpringBootTest
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@ActiveProfiles("test")
+class AmazonOrdersTest {
+
+    static final String CHANNEL = "amazon-test";
+    static final SpApiStub STUB;
+
+    static {
+        try {
+            STUB = new SpApiStub();
+        } catch (java.io.IOException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @DynamicPropertySource
+    static void accountOnTheStub(DynamicPropertyRegistry registry) {
+        registry.add("orderhub.channels.amazon-test.name", () -> "Amazon (stub)");
+        registry.add("orderhub.channels.amazon-test.kind", () -> "MARKETPLACE");
+        registry.add("orderhub.channels.amazon-test.locations[0]", () -> "main");
+        String account = "orderhub.connectors.amazon.accounts.amazon-test.";
+        registry.add(account + "endpoint", STUB::endpoint);
+        registry.add(account + "token-url", STUB::tokenUrl);
+        registry.add(account + "client-id", () -> SpApiStub.CLIENT_ID);
+        registry.add(account + "client-secret", () -> SpApiStub.CLIENT_SECRET);
+        registry.add(account + "refresh-token", () -> SpApiStub.REFRESH_TOKEN);
+        registry.add(account + "marketplace-ids[0]", () -> "A1PA6795UKMFR9");
+        registry.add(account + "page-size", () -> "10");
+        registry.add(account + "overlap-seconds", () -> "120");
+        // Polls run when a test says so, not on the timer.
+        registry.add("orderhub.connectors.amazon.poll-interval-ms", () -> "3600000");
+    }
+
+    @LocalServerPort
+    int port;
+
+    @Autowired
+    AmazonOrders amazon;
+
+    @Autowired
+    OAuthTokens tokens;
+
+    @Autowired
+    JdbcClient jdbc;
+
+    HubClient hub;
+    String run;
+
+    @BeforeEach
+    void setUp() {
+        hub = new HubClient(port);
+        run = UUID.randomUUID().toString().substring(0, 6);
+        STUB.rateLimitHeader("50"); // Amazon raises the documented 0.0056/s; the connector follows the header
+    }
+
+    private String sku(int n) {
+        String sku = "AMZ-" + run + "-" + n;
+        hub.setStock(sku, "main", 100);
+        return sku;
+    }
+
+    private String orderId(int n) {
+        return "302-" + run + "-" + String.format("%07d", n);
+    }
+
+    private JsonNode hubOrder(String amazonOrderId) {
+        HubClient.Response response = hub.get("/api/orders/" + HubOrderIds.of(CHANNEL, amazonOrderId));
+        return response.status() == 200 ? response.json() : null;
+    }
+
+    private void awaitImported(String... amazonOrderIds) {
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            for (String id : amazonOrderIds) {
+                JsonNode order = hubOrder(id);
+                if (order == null || order.path("status").asText().equals("RECEIVED")) {
+                    return false;
+                }
+            }
+            return true;
+        });
+    }
+
+    private long storedWithPrefix() {
+        return jdbc.sql("SELECT COUNT(*) FROM orders WHERE channel = :channel AND channel_order_id LIKE :prefix")
+                .param("channel", CHANNEL).param("prefix", "302-" + run + "-%").query(Long.class).single();
+    }
+
+    @Test
+    void everyPageIsReadAndAnOverlappingSecondPollImportsNothingTwiceAndMissesNothing() {
+        Instant start = Instant.now().minusSeconds(600).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        String sku = sku(1);
+        List<String> first = new ArrayList<>();
+        for (int i = 0; i < 25; i++) {
+            STUB.put(SpApiStub.order(orderId(i), "MERCHANT", false, start.plusSeconds(i), sku, "1"));
+            first.add(orderId(i));
+        }
+        int pagesBefore = pageRequests();
+
+        AmazonOrders.PollResult poll = amazon.poll(CHANNEL);
+
+        assertThat(poll.read()).isGreaterThanOrEqualTo(25);
+        assertThat(pageRequests() - pagesBefore).as("25 orders at 10 a page").isGreaterThanOrEqualTo(3);
+        awaitImported(first.toArray(String[]::new));
+
+        // Three new orders, and one of the first changes on Amazon after the poll.
+        Instant later = Instant.now().minusSeconds(30).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        for (int i = 25; i < 28; i++) {
+            STUB.put(SpApiStub.order(orderId(i), "MERCHANT", false, later.plusSeconds(i - 25), sku, "1"));
+        }
+        STUB.update(orderId(3), later.plusSeconds(5), order -> order.with("buyer").put("buyerName", "Erika M."));
+
+        AmazonOrders.PollResult second = amazon.poll(CHANNEL);
+
+        assertThat(second.imported()).as("the three new orders").isEqualTo(3);
+        assertThat(second.repeats()).as("overlap and the changed order, read again").isGreaterThanOrEqualTo(1);
+        awaitImported(orderId(25), orderId(26), orderId(27));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> storedWithPrefix() == 28);
+        assertThat(second.cursor()).isEqualTo(later.plusSeconds(5));
+        assertThat(hub.get("/api/stock/" + sku).json().path("reserved").asLong()).isEqualTo(28);
+        assertRequestsMatchTheSpec();
+    }
+
+    @Test
+    void fbaMerchantAndPrimeOrdersGetTheirFulfilmentModes() {
+        Instant at = Instant.now().minusSeconds(120);
+        String sku = sku(2);
+        ObjectNode prime = SpApiStub.order(orderId(1), "MERCHANT", true, at, sku, "2");
+        STUB.put(SpApiStub.order(orderId(0), "MERCHANT", false, at, sku, "1"));
+        STUB.put(prime);
+        STUB.put(SpApiStub.order(orderId(2), "AMAZON", false, at, sku, "5"));
+
+        amazon.poll(CHANNEL);
+        awaitImported(orderId(0), orderId(1));
+        // An FBA order is recorded and stays RECEIVED: nothing for the seller to reserve or ship.
+        await().atMost(Duration.ofSeconds(20)).until(() -> hubOrder(orderId(2)) != null);
+
+        JsonNode merchant = hubOrder(orderId(0));
+        assertThat(merchant.path("fulfilmentMode").asText()).isEqualTo("MERCHANT");
+        assertThat(merchant.path("status").asText()).isEqualTo("RESERVED");
+        assertThat(merchant.path("shipTo").path("country").asText()).isEqualTo("DE");
+        assertThat(merchant.path("lines").get(0).path("unitPrice").decimalValue()).isEqualByComparingTo("19.99");
+        JsonNode sfp = hubOrder(orderId(1));
+        assertThat(sfp.path("fulfilmentMode").asText()).isEqualTo("PRIME_MERCHANT");
+        assertThat(Instant.parse(sfp.path("shipBy").asText()))
+                .isEqualTo(Instant.parse(prime.path("fulfillment").path("shipByWindow").path("latestDateTime").asText()));
+        JsonNode fba = hubOrder(orderId(2));
+        assertThat(fba.path("fulfilmentMode").asText()).isEqualTo("CHANNEL");
+        // FBA: Amazon ships from its own stock; the seller's stock is not reserved for it.
+        assertThat(hub.get("/api/stock/" + sku).json().path("reserved").asLong()).isEqualTo(3);
+        assertRequestsMatchTheSpec();
+    }
+
+    @Test
+    void anOrderAmazonCancelsIsCancelledInTheHubAndItsStockReleased() {
+        String sku = sku(3);
+        STUB.put(SpApiStub.order(orderId(0), "MERCHANT", false, Instant.now().minusSeconds(90), sku, "4"));
+        amazon.poll(CHANNEL);
+        awaitImported(orderId(0));
+        assertThat(hub.get("/api/stock/" + sku).json().path("reserved").asLong()).isEqualTo(4);
+
+        STUB.update(orderId(0), Instant.now().minusSeconds(5),
+                order -> order.with("fulfillment").put("fulfillmentStatus", "CANCELLED"));
+        AmazonOrders.PollResult poll = amazon.poll(CHANNEL);
+
+        assertThat(poll.cancelled()).isEqualTo(1);
+        assertThat(hubOrder(orderId(0)).path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(hub.get("/api/stock/" + sku).json().path("reserved").asLong()).isZero();
+    }
+
+    @Test
+    void malformedOrdersAreParkedWithTheReasonAndTheRestFlow() {
+        Instant at = Instant.now().minusSeconds(60);
+        String sku = sku(4);
+        ObjectNode noItems = SpApiStub.order(orderId(0), "MERCHANT", false, at, sku, "1");
+        noItems.remove("orderItems");
+        ObjectNode badCountry = SpApiStub.order(orderId(1), "MERCHANT", false, at, sku, "1");
+        badCountry.with("recipient").with("deliveryAddress").put("countryCode", "Germany");
+        STUB.put(noItems);
+        STUB.put(badCountry);
+        STUB.put(SpApiStub.order(orderId(2), "MERCHANT", false, at, sku, "1"));
+
+        AmazonOrders.PollResult poll = amazon.poll(CHANNEL);
+
+        assertThat(poll.parked()).isEqualTo(2);
+        awaitImported(orderId(2));
+        String parked = hub.get("/api/exceptions?source=amazon:" + CHANNEL + ":orders&limit=500").body();
+        assertThat(parked).contains(orderId(0) + ": currency: is required; lines: must hold at least one line")
+                .contains(orderId(1) + ": shipTo.country: at most 2 characters, was 7");
+        assertThat(hubOrder(orderId(0))).isNull();
+        assertThat(hubOrder(orderId(1))).isNull();
+    }
+
+    @Test
+    void throttlingAndAnExpiredTokenAreRiddenOutWithoutLosingOrDuplicatingOrders() {
+        String sku = sku(5);
+        Instant at = Instant.now().minusSeconds(45);
+        for (int i = 0; i < 12; i++) {
+            STUB.put(SpApiStub.order(orderId(i), "MERCHANT", false, at.plusMillis(i), sku, "1"));
+        }
+        amazon.poll(CHANNEL); // a token exists from here on
+        int grants = STUB.grants();
+        STUB.expireTokens();
+        STUB.throttleNext(2);
+        STUB.put(SpApiStub.order(orderId(12), "MERCHANT", false, Instant.now().minusSeconds(2), sku, "1"));
+
+        AmazonOrders.PollResult poll = amazon.poll(CHANNEL);
+
+        assertThat(STUB.grants()).as("one refresh after the 403").isEqualTo(grants + 1);
+        assertThat(poll.imported()).isEqualTo(1);
+        awaitImported(orderId(12));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> storedWithPrefix() == 13);
+        assertRequestsMatchTheSpec();
+    }
+
+    @Test
+    void sixteenThreadsAskingForATokenAtOnceCauseOneRefresh() throws Exception {
+        STUB.grantDelayMillis(300);
+        try {
+            OAuthTokens.Grant grant = new OAuthTokens.Grant(URI.create(STUB.tokenUrl()), SpApiStub.CLIENT_ID,
+                    SpApiStub.CLIENT_SECRET, SpApiStub.REFRESH_TOKEN);
+            String account = "concurrency-" + run;
+            int before = STUB.grants();
+            ExecutorService pool = Executors.newFixedThreadPool(16);
+            CountDownLatch go = new CountDownLatch(1);
+            List<Future<String>> answers = new ArrayList<>();
+            for (int i = 0; i < 16; i++) {
+                answers.add(pool.submit(() -> {
+                    go.await();
+                    return tokens.accessToken(account, grant);
+                }));
+            }
+            go.countDown();
+            Set<String> handedOut = new HashSet<>();
+            for (Future<String> answer : answers) {
+                handedOut.add(answer.get(30, TimeUnit.SECONDS));
+            }
+            pool.shutdown();
+            assertThat(handedOut).hasSize(1);
+            assertThat(STUB.grants() - before).isEqualTo(1);
+            assertThat(grant.toString()).doesNotContain(SpApiStub.CLIENT_SECRET).doesNotContain(SpApiStub.REFRESH_TOKEN);
+        } finally {
+            STUB.grantDelayMillis(0);
+        }
+    }
+
+    private int pageRequests() {
+        return (int) STUB.requests().stream().filter(r -> r.path().startsWith("/orders/")).count();
+    }
+
+    private static void assertRequestsMatchTheSpec() {
+        assumeTrue(SpecContract.available(), "the published SP-API models are not beside the project (../shared/specs)");
+        SpecContract orders = new SpecContract("orders-api-model/orders_2026-01-01.json");
+        List<String> problems = new ArrayList<>();
+        List<SpApiStub.Request> sent = STUB.requests().stream().filter(r -> r.path().startsWith("/orders/")).toList();
+        sent.forEach(request -> problems.addAll(orders.problems(request)));
+        assertThat(sent).isNotEmpty();
+        assertThat(problems).isEmpty();
+    }
+
+    @AfterAll
+    static void stopStub() {
+        STUB.close();
+    }
+}

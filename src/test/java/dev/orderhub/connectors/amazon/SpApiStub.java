@@ -1,0 +1,267 @@
+package dev.orderhub.connectors.amazon;
+
+import java.io.IOException;
+import java.io.OutputStream;
+import java.net.InetSocketAddress;
+import java.net.URLDecoder;
+import java.nio.charset.StandardCharsets;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicInteger;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+
+/**
+ * A stateful stub of the parts of the Selling Partner API the connector uses, written from the
+ * published models (../shared/specs/amazon-sp-api/orders-api-model/orders_2026-01-01.json) and
+ * Login with Amazon's token grant: orders appear and change (their lastUpdatedTime moves),
+ * searchOrders pages them with an opaque paginationToken, access tokens expire, 429s can be
+ * scripted, and every request is recorded for the contract tests.
+ */
+public final class SpApiStub implements AutoCloseable {
+
+    public static final String CLIENT_ID = "amzn1.application-oa2-client.stub";
+    public static final String CLIENT_SECRET = "stub-client-secret";
+    public static final String REFRESH_TOKEN = "Atzr|stub-refresh-token";
+    private static final ObjectMapper JSON = new ObjectMapper();
+
+    /** One request as it arrived. */
+    public record Request(String method, String path, Map<String, String> query, Map<String, String> headers) {
+    }
+
+    private final HttpServer server;
+    private final Map<String, ObjectNode> orders = new ConcurrentHashMap<>();
+    private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
+    private final List<Request> requests = new CopyOnWriteArrayList<>();
+    private final AtomicInteger grants = new AtomicInteger();
+    private final AtomicInteger throttleNext = new AtomicInteger();
+    private final AtomicInteger tokenSerial = new AtomicInteger();
+    private volatile long tokenSeconds = 3600;
+    private volatile long grantDelayMillis = 0;
+    private volatile String rateLimitHeader = "0.0056";
+
+    public SpApiStub() throws IOException {
+        server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+        server.createContext("/auth/o2/token", this::token);
+        server.createContext("/orders/2026-01-01/orders", this::searchOrders);
+        server.setExecutor(Executors.newFixedThreadPool(8));
+        server.start();
+    }
+
+    public String endpoint() {
+        return "http://127.0.0.1:" + server.getAddress().getPort();
+    }
+
+    public String tokenUrl() {
+        return endpoint() + "/auth/o2/token";
+    }
+
+    // ---- what tests set up -------------------------------------------------------------------
+
+    /** Adds or replaces an order (as searchOrders returns it). */
+    public void put(ObjectNode order) {
+        orders.put(order.path("orderId").asText(), order);
+    }
+
+    /** An order of Orders API 2026-01-01 with BUYER, RECIPIENT and FULFILLMENT data. */
+    public static ObjectNode order(String orderId, String fulfilledBy, boolean prime, Instant lastUpdated, String... skuQty) {
+        Instant updated = lastUpdated.truncatedTo(java.time.temporal.ChronoUnit.SECONDS); // Amazon's times are whole seconds
+        ObjectNode order = JSON.createObjectNode();
+        order.put("orderId", orderId);
+        order.put("createdTime", updated.minusSeconds(600).toString());
+        order.put("lastUpdatedTime", updated.toString());
+        ArrayNode programs = order.putArray("programs");
+        if (prime) {
+            programs.add("PRIME");
+        }
+        ObjectNode channel = order.putObject("salesChannel");
+        channel.put("channelName", "AMAZON");
+        channel.put("marketplaceId", "A1PA6795UKMFR9");
+        channel.put("marketplaceName", "Amazon.de");
+        ObjectNode buyer = order.putObject("buyer");
+        buyer.put("buyerName", "Erika Mustermann");
+        buyer.put("buyerEmail", "erika@marketplace.amazon.de");
+        ObjectNode address = order.putObject("recipient").putObject("deliveryAddress");
+        address.put("name", "Erika Mustermann");
+        address.put("addressLine1", "Heidestrasse 17");
+        address.put("addressLine2", "");
+        address.put("city", "Koeln");
+        address.put("postalCode", "51147");
+        address.put("countryCode", "DE");
+        ObjectNode fulfillment = order.putObject("fulfillment");
+        fulfillment.put("fulfillmentStatus", "UNSHIPPED");
+        fulfillment.put("fulfilledBy", fulfilledBy);
+        fulfillment.putObject("shipByWindow").put("earliestDateTime", updated.plusSeconds(3600).toString())
+                .put("latestDateTime", updated.plusSeconds(86_400).toString());
+        ArrayNode items = order.putArray("orderItems");
+        for (int i = 0; i < skuQty.length; i += 2) {
+            ObjectNode item = items.addObject();
+            item.put("orderItemId", orderId.replace("-", "") + i);
+            item.put("quantityOrdered", Integer.parseInt(skuQty[i + 1]));
+            ObjectNode product = item.putObject("product");
+            product.put("asin", "B0STUB" + i);
+            product.put("sellerSku", skuQty[i]);
+            product.putObject("price").putObject("unitPrice").put("amount", "19.99").put("currencyCode", "EUR");
+        }
+        return order;
+    }
+
+    /** Changes an order as Amazon would: its lastUpdatedTime becomes {@code at}. */
+    public void update(String orderId, Instant at, java.util.function.Consumer<ObjectNode> change) {
+        ObjectNode order = orders.get(orderId);
+        change.accept(order);
+        order.put("lastUpdatedTime", at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+    }
+
+    public void throttleNext(int n) {
+        throttleNext.set(n);
+    }
+
+    /** Every access token handed out so far expires now (Amazon's tokens live an hour). */
+    public void expireTokens() {
+        tokens.replaceAll((token, expiry) -> Instant.EPOCH);
+    }
+
+    /** How long the token grant takes, to let concurrent callers pile up. */
+    public void grantDelayMillis(long millis) {
+        this.grantDelayMillis = millis;
+    }
+
+    public void rateLimitHeader(String value) {
+        this.rateLimitHeader = value;
+    }
+
+    public int grants() {
+        return grants.get();
+    }
+
+    public List<Request> requests() {
+        return List.copyOf(requests);
+    }
+
+    // ---- the API -------------------------------------------------------------------------------
+
+    private void token(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> form = parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), Map.of(), Map.of()));
+            grants.incrementAndGet();
+            if (grantDelayMillis > 0) {
+                Thread.sleep(grantDelayMillis); // a slow token endpoint, so concurrent callers overlap
+            }
+            if (!"refresh_token".equals(form.get("grant_type")) || !CLIENT_ID.equals(form.get("client_id"))
+                    || !CLIENT_SECRET.equals(form.get("client_secret")) || !REFRESH_TOKEN.equals(form.get("refresh_token"))) {
+                answer(exchange, 400, "{\"error\":\"invalid_grant\",\"error_description\":\"The request has an invalid grant parameter\"}");
+                return;
+            }
+            String token = "Atza|stub-" + tokenSerial.incrementAndGet();
+            tokens.put(token, Instant.now().plusSeconds(tokenSeconds));
+            answer(exchange, 200, "{\"access_token\":\"" + token + "\",\"token_type\":\"bearer\",\"expires_in\":" + tokenSeconds
+                    + ",\"refresh_token\":\"" + REFRESH_TOKEN + "\"}");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    private void searchOrders(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> query = parse(exchange.getRequestURI().getRawQuery());
+            Map<String, String> headers = new LinkedHashMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query, headers));
+            exchange.getResponseHeaders().add("x-amzn-RateLimit-Limit", rateLimitHeader);
+            Instant expiry = tokens.get(headers.getOrDefault("x-amz-access-token", ""));
+            if (expiry == null || expiry.isBefore(Instant.now())) {
+                answer(exchange, 403, errors("Unauthorized", "Access to requested resource is denied.",
+                        expiry == null ? "The access token you provided is not valid." : "The access token you provided has expired."));
+                return;
+            }
+            if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                answer(exchange, 429, errors("QuotaExceeded", "You exceeded your quota for the requested resource.", null));
+                return;
+            }
+            int offset = 0;
+            String after = query.get("lastUpdatedAfter");
+            if (query.containsKey("paginationToken")) {
+                String[] state = new String(Base64.getUrlDecoder().decode(query.get("paginationToken")), StandardCharsets.UTF_8).split("\\|");
+                offset = Integer.parseInt(state[0]);
+                after = state[1];
+            }
+            if (after == null) {
+                answer(exchange, 400, errors("InvalidInput", "Either createdAfter or lastUpdatedAfter is required.", null));
+                return;
+            }
+            Instant from = Instant.parse(after);
+            int size = Integer.parseInt(query.getOrDefault("maxResultsPerPage", "100"));
+            List<ObjectNode> matching = new ArrayList<>(orders.values().stream()
+                    .filter(o -> !Instant.parse(o.path("lastUpdatedTime").asText()).isBefore(from))
+                    .sorted(Comparator.comparing((ObjectNode o) -> o.path("lastUpdatedTime").asText())
+                            .thenComparing(o -> o.path("orderId").asText()))
+                    .toList());
+            ObjectNode page = JSON.createObjectNode();
+            ArrayNode list = page.putArray("orders");
+            matching.subList(Math.min(offset, matching.size()), Math.min(offset + size, matching.size())).forEach(list::add);
+            if (offset + size < matching.size()) {
+                page.putObject("pagination").put("nextToken", Base64.getUrlEncoder().encodeToString(
+                        ((offset + size) + "|" + after).getBytes(StandardCharsets.UTF_8)));
+            }
+            answer(exchange, 200, JSON.writeValueAsString(page));
+        }
+    }
+
+    private static String errors(String code, String message, String details) {
+        ObjectNode body = JSON.createObjectNode();
+        ObjectNode error = body.putArray("errors").addObject();
+        error.put("code", code);
+        error.put("message", message);
+        if (details != null) {
+            error.put("details", details);
+        }
+        return body.toString();
+    }
+
+    private static Map<String, String> parse(String encoded) {
+        Map<String, String> values = new LinkedHashMap<>();
+        if (encoded == null || encoded.isEmpty()) {
+            return values;
+        }
+        for (String pair : encoded.split("&")) {
+            int eq = pair.indexOf('=');
+            values.put(URLDecoder.decode(eq < 0 ? pair : pair.substring(0, eq), StandardCharsets.UTF_8),
+                    eq < 0 ? "" : URLDecoder.decode(pair.substring(eq + 1), StandardCharsets.UTF_8));
+        }
+        return values;
+    }
+
+    private static void answer(HttpExchange exchange, int status, String body) throws IOException {
+        byte[] bytes = body.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().add("Content-Type", "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        try (OutputStream out = exchange.getResponseBody()) {
+            out.write(bytes);
+        }
+    }
+
+    /** Reads an order back (tests compare against the mapping). */
+    public JsonNode get(String orderId) {
+        return orders.get(orderId);
+    }
+
+    @Override
+    public void close() {
+        server.stop(0);
+    }
+}

@@ -1,0 +1,128 @@
+package dev.orderhub.connectors.amazon;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.Iterator;
+import java.util.List;
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+
+/**
+ * Checks requests against a published Selling Partner API model (Swagger 2.0) from
+ * ../shared/specs/amazon-sp-api/: the operation exists for the path and method, every query
+ * parameter is declared, required ones are present, and values have the declared type, format
+ * and enum (arrays comma-separated, the spec's default collection format).
+ */
+final class SpecContract {
+
+    static final Path SPECS = Path.of("..", "shared", "specs", "amazon-sp-api");
+
+    private final JsonNode spec;
+
+    SpecContract(String model) {
+        try {
+            this.spec = new ObjectMapper().readTree(Files.readString(SPECS.resolve(model)));
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot read the spec " + model, e);
+        }
+    }
+
+    static boolean available() {
+        return Files.isDirectory(SPECS);
+    }
+
+    /** What is wrong with this request against the spec (empty when it conforms). */
+    List<String> problems(SpApiStub.Request request) {
+        List<String> problems = new ArrayList<>();
+        JsonNode operation = null;
+        for (Iterator<Map.Entry<String, JsonNode>> paths = spec.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> path = paths.next();
+            if (request.path().matches(path.getKey().replaceAll("\\{[^}]+}", "[^/]+"))) {
+                operation = path.getValue().get(request.method().toLowerCase());
+            }
+        }
+        String what = request.method() + " " + request.path();
+        if (operation == null) {
+            problems.add(what + ": no such operation in the spec");
+            return problems;
+        }
+        Map<String, String> query = request.query();
+        for (JsonNode parameter : operation.path("parameters")) {
+            if (!"query".equals(parameter.path("in").asText())) {
+                continue;
+            }
+            String name = parameter.path("name").asText();
+            String value = query.get(name);
+            if (value == null) {
+                if (parameter.path("required").asBoolean()) {
+                    problems.add(what + ": required query parameter " + name + " is missing");
+                }
+                continue;
+            }
+            problems.addAll(valueProblems(what + " " + name, parameter, value));
+        }
+        for (String name : query.keySet()) {
+            boolean declared = false;
+            for (JsonNode parameter : operation.path("parameters")) {
+                declared |= "query".equals(parameter.path("in").asText()) && name.equals(parameter.path("name").asText());
+            }
+            if (!declared) {
+                problems.add(what + ": query parameter " + name + " is not in the spec");
+            }
+        }
+        return problems;
+    }
+
+    private static List<String> valueProblems(String what, JsonNode schema, String value) {
+        List<String> problems = new ArrayList<>();
+        switch (schema.path("type").asText()) {
+            case "array" -> {
+                for (String item : value.split(",", -1)) {
+                    problems.addAll(valueProblems(what + "[]", schema.path("items"), item));
+                }
+                if (schema.has("maxItems") && value.split(",").length > schema.path("maxItems").asInt()) {
+                    problems.add(what + ": more than " + schema.path("maxItems").asInt() + " items");
+                }
+            }
+            case "integer" -> {
+                try {
+                    long number = Long.parseLong(value);
+                    if (schema.has("minimum") && number < schema.path("minimum").asLong()) {
+                        problems.add(what + ": " + number + " is below the minimum " + schema.path("minimum").asLong());
+                    }
+                    if (schema.has("maximum") && number > schema.path("maximum").asLong()) {
+                        problems.add(what + ": " + number + " is above the maximum " + schema.path("maximum").asLong());
+                    }
+                } catch (NumberFormatException e) {
+                    problems.add(what + ": \"" + value + "\" is not an integer");
+                }
+            }
+            default -> {
+                if ("date-time".equals(schema.path("format").asText())) {
+                    try {
+                        OffsetDateTime.parse(value);
+                    } catch (DateTimeParseException e) {
+                        problems.add(what + ": \"" + value + "\" is not an ISO-8601 date-time");
+                    }
+                }
+            }
+        }
+        if (schema.has("enum")) {
+            boolean listed = false;
+            for (JsonNode allowed : schema.path("enum")) {
+                listed |= allowed.asText().equals(value);
+            }
+            if (!listed) {
+                problems.add(what + ": \"" + value + "\" is not one of " + schema.path("enum"));
+            }
+        }
+        return problems;
+    }
+}
