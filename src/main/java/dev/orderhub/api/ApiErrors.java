@@ -4,6 +4,7 @@ import dev.orderhub.inventory.StockInputException;
 import dev.orderhub.messaging.ExceptionStore;
 import dev.orderhub.order.IllegalTransitionException;
 import dev.orderhub.order.InvalidOrderException;
+import dev.orderhub.order.InvalidShipmentException;
 import dev.orderhub.order.OrderNotFoundException;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
@@ -51,6 +52,11 @@ public class ApiErrors implements ErrorController {
     @ExceptionHandler(IllegalArgumentException.class)
     ResponseEntity<ApiError> invalidArgument(IllegalArgumentException e) {
         return answer(HttpStatus.BAD_REQUEST, "invalid_input", e.getMessage());
+    }
+
+    @ExceptionHandler(InvalidShipmentException.class)
+    ResponseEntity<ApiError> shipmentRefused(InvalidShipmentException e) {
+        return answer(HttpStatus.CONFLICT, "shipment_refused", e.getMessage());
     }
 
     @ExceptionHandler(IllegalTransitionException.class)

@@ -129,6 +129,56 @@ public class StockLedger {
                 .update() == 1;
     }
 
+    /**
+     * Stock leaves the shelf for shipped lines: for each line, its share of what is reserved
+     * (all of it when the whole line ships; a bundle line's components in proportion) comes
+     * off both on hand and reserved, with a SHIP movement, and stock.changed is published.
+     *
+     * @param shipped quantity shipped now per order line id
+     * @param ordered quantity ordered per order line id
+     */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public List<Reservation> ship(String hubOrderId, Map<String, Integer> shipped, Map<String, Integer> ordered) {
+        List<Reservation> consumed = new ArrayList<>();
+        OffsetDateTime now = now();
+        List<Reservation> held = reservationsOf(hubOrderId);
+        for (Reservation r : held) {
+            String line = r.lineId().contains("/") ? r.lineId().substring(0, r.lineId().indexOf('/')) : r.lineId();
+            Integer qty = shipped.get(line);
+            if (qty == null) {
+                continue;
+            }
+            int perUnit = r.qty() / Math.max(1, remainingUnits(hubOrderId, line, ordered.get(line)));
+            int units = Math.min(r.qty(), perUnit * qty);
+            if (units <= 0) {
+                continue;
+            }
+            int updated = jdbc.sql("UPDATE stock SET on_hand = on_hand - :units, reserved = reserved - :units, updated_at = :now "
+                            + "WHERE sku = :sku AND location = :location AND reserved >= :units AND on_hand >= :units")
+                    .param("units", units).param("now", now).param("sku", r.sku()).param("location", r.location()).update();
+            if (updated != 1) {
+                throw new IllegalStateException("stock " + r.sku() + " at " + r.location() + " does not hold the " + units
+                        + " units reserved for " + hubOrderId);
+            }
+            jdbc.sql(units == r.qty()
+                            ? "DELETE FROM reservations WHERE hub_order_id = :order AND line_id = :line"
+                            : "UPDATE reservations SET qty = qty - :units WHERE hub_order_id = :order AND line_id = :line")
+                    .param("order", hubOrderId).param("line", r.lineId()).param("units", units).update();
+            recordMovement(r.sku(), r.location(), "SHIP", -units, -units, null, hubOrderId, "shipment", now);
+            consumed.add(new Reservation(hubOrderId, r.lineId(), r.sku(), r.location(), units));
+        }
+        announce(consumed, "SHIP");
+        return consumed;
+    }
+
+    /** Units of the line not yet shipped, as the reservations still hold them (the line's share per unit stays fixed). */
+    private int remainingUnits(String hubOrderId, String line, Integer ordered) {
+        Integer alreadyShipped = jdbc.sql("SELECT COALESCE(SUM(sl.qty), 0) FROM shipment_lines sl JOIN shipments s "
+                        + "ON s.shipment_id = sl.shipment_id WHERE s.hub_order_id = :order AND sl.line_id = :line")
+                .param("order", hubOrderId).param("line", line).query(Integer.class).single();
+        return (ordered == null ? 0 : ordered) - alreadyShipped;
+    }
+
     /** Releases everything held for an order (cancel, backorder). Returns what was released. */
     @Transactional(propagation = Propagation.MANDATORY)
     public List<Reservation> release(String hubOrderId, String reason) {

@@ -286,6 +286,18 @@ public class OrderService {
         }
     }
 
+    /** Moves an order along the lifecycle inside the caller's transaction (refused and recorded when not allowed). */
+    void move(String id, OrderStatus from, OrderStatus to, FulfilmentMode mode, String detail, Instant now) {
+        transition(id, from, to, mode, detail, null, now);
+    }
+
+    /** Records that a change from {@code from} to {@code to} was asked for and refused, and says so. */
+    void refuse(String id, OrderStatus from, OrderStatus to, String detail, Instant now) {
+        store.appendEvent(id, "TRANSITION_REFUSED", from, to, "cannot go from " + from + " to " + to
+                + (detail == null ? "" : " (" + detail + ")"), now);
+        throw new IllegalTransitionException(id, from, to);
+    }
+
     private void transition(String id, OrderStatus from, OrderStatus to, FulfilmentMode mode, String detail,
                             String holdReason, Instant now) {
         if (!OrderLifecycle.allows(from, to, mode) || !store.updateStatus(id, from, to, holdReason, now)) {

@@ -1,0 +1,87 @@
+package dev.orderhub.api;
+
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.format.DateTimeParseException;
+import java.util.ArrayList;
+import java.util.List;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderhub.order.OrderStatus;
+import dev.orderhub.order.Shipments;
+import jakarta.servlet.http.HttpServletRequest;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+
+/** Shipments of an order: recorded by sellers who ship themselves (and by fulfilment flows). */
+@RestController
+@RequestMapping(path = "/api/orders/{hubOrderId}/shipments", produces = MediaType.APPLICATION_JSON_VALUE)
+public class ShipmentApi {
+
+    private final Shipments shipments;
+    private final JsonBodies bodies;
+
+    public ShipmentApi(Shipments shipments, JsonBodies bodies) {
+        this.shipments = shipments;
+        this.bodies = bodies;
+    }
+
+    public record Recorded(Shipments.Shipment shipment, OrderStatus orderStatus) {
+    }
+
+    /**
+     * {@code {"carrier", "service"?, "trackingNumber", "shippedAt"?, "lines"?: [{"lineId", "qty"}]}}:
+     * 201 with the shipment and the order's new status; 200 for the same parcel again (same
+     * carrier and tracking number); no lines means everything not yet shipped.
+     */
+    @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
+    public ResponseEntity<Recorded> record(@PathVariable String hubOrderId, HttpServletRequest request) {
+        JsonNode body = Fields.object(bodies.read(request));
+        String carrier = Fields.text(body, "carrier", true, 100);
+        String service = Fields.text(body, "service", false, 100);
+        String tracking = Fields.text(body, "trackingNumber", true, 100);
+        String shippedText = Fields.text(body, "shippedAt", false, 40);
+        Instant shippedAt = null;
+        if (shippedText != null) {
+            try {
+                shippedAt = OffsetDateTime.parse(shippedText).toInstant();
+            } catch (DateTimeParseException e) {
+                throw ApiException.invalid("shippedAt: \"" + shippedText + "\" is not an ISO-8601 date-time with offset");
+            }
+        }
+        List<Shipments.Line> lines = new ArrayList<>();
+        JsonNode given = body.get("lines");
+        if (given != null && !given.isNull()) {
+            if (!given.isArray() || given.size() > 1000) {
+                throw ApiException.invalid("lines: must be an array of at most 1000 {lineId, qty}");
+            }
+            for (int i = 0; i < given.size(); i++) {
+                JsonNode line = given.get(i);
+                if (!line.isObject()) {
+                    throw ApiException.invalid("lines[" + i + "]: must be an object {lineId, qty}");
+                }
+                String lineId = Fields.text(line, "lineId", true, 100);
+                JsonNode qty = line.get("qty");
+                if (qty == null || !qty.isIntegralNumber() || qty.asLong() < 1 || qty.asLong() > 10_000) {
+                    throw ApiException.invalid("lines[" + i + "].qty: must be a whole number between 1 and 10000, was " + qty);
+                }
+                lines.add(new Shipments.Line(lineId, qty.asInt()));
+            }
+        }
+        Shipments.Recorded recorded = shipments.record(hubOrderId,
+                new Shipments.Request(carrier, service, tracking, shippedAt, lines));
+        return ResponseEntity.status(recorded.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(new Recorded(recorded.shipment(), recorded.orderStatus()));
+    }
+
+    @GetMapping
+    public List<Shipments.Shipment> list(@PathVariable String hubOrderId) {
+        return shipments.of(hubOrderId);
+    }
+}
