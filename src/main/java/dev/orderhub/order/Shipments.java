@@ -19,6 +19,7 @@ import dev.orderhub.channel.ShipmentConfirmer;
 import dev.orderhub.inventory.StockLedger;
 import dev.orderhub.messaging.EventTypes;
 import dev.orderhub.messaging.Outbox;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -60,11 +61,12 @@ public class Shipments {
     private final StockLedger ledger;
     private final Outbox outbox;
     private final JdbcClient jdbc;
-    private final List<ShipmentConfirmer> confirmers;
+    /** Looked up when used: a confirmer (a connector) may itself depend on this service. */
+    private final ObjectProvider<ShipmentConfirmer> confirmers;
     private final Clock clock;
 
     Shipments(OrderStore store, OrderService orders, StockLedger ledger, Outbox outbox, JdbcClient jdbc,
-              List<ShipmentConfirmer> confirmers, Clock clock) {
+              ObjectProvider<ShipmentConfirmer> confirmers, Clock clock) {
         this.store = store;
         this.orders = orders;
         this.ledger = ledger;
@@ -150,7 +152,7 @@ public class Shipments {
         Order order = store.find(hubOrderId).orElseThrow();
         outbox.append(EventTypes.ORDER_SHIPPED, hubOrderId, new OrderShipped(hubOrderId, order.channel(),
                 order.channelOrderId(), target, shipment));
-        if (confirmers.stream().anyMatch(c -> c.confirms(order.channel()))) {
+        if (confirmers.orderedStream().anyMatch(c -> c.confirms(order.channel()))) {
             jdbc.sql("INSERT INTO channel_confirmations (shipment_id, channel, status, attempts, next_attempt_at) "
                             + "VALUES (:id, :channel, 'PENDING', 0, :now)")
                     .param("id", shipmentId).param("channel", order.channel()).param("now", utc(at)).update();

@@ -74,9 +74,47 @@ public class SpApiClient {
         this.clock = clock;
     }
 
+    /** An answer: status and body (JSON when it parses, else null) and its text. */
+    public record Answer(int status, JsonNode json, String text) {
+
+        public boolean ok() {
+            return status >= 200 && status < 300;
+        }
+
+        /** Amazon's first error message ({"errors": [{"code", "message", "details"}]}), or the text. */
+        public String error() {
+            JsonNode first = json == null ? null : json.path("errors").path(0);
+            if (first != null && first.has("message")) {
+                return first.path("code").asText() + ": " + first.path("message").asText()
+                        + (first.hasNonNull("details") && !first.path("details").asText().isBlank()
+                        ? " (" + first.path("details").asText() + ")" : "");
+            }
+            return text == null || text.length() <= 500 ? text : text.substring(0, 500);
+        }
+    }
+
     /** GET an operation's path with query parameters (lists are sent comma-separated, as the spec's csv format says). */
     public JsonNode get(String channel, AmazonProperties.Account account, String operation, String path,
                         Map<String, Object> query) {
+        Answer answer = call(channel, account, operation, "GET", path, query, null);
+        if (answer.ok()) {
+            if (answer.json() == null) {
+                throw new SpApiException(answer.status(), operation + " for " + channel + ": the answer is not JSON");
+            }
+            return answer.json();
+        }
+        String message = operation + " for " + channel + " answered " + answer.status() + ": " + answer.error();
+        throw answer.status() == 429 ? new ThrottledException(message) : new SpApiException(answer.status(), message);
+    }
+
+    /**
+     * Sends one request and answers whatever Amazon answered, after the client's own retries: a
+     * token that expired is refreshed once, a 429 is backed off and retried; only when the 429s
+     * outlast the retries does it throw {@link ThrottledException}. Network failures throw
+     * {@link SpApiException} with status 0.
+     */
+    public Answer call(String channel, AmazonProperties.Account account, String operation, String method, String path,
+                       Map<String, Object> query, String jsonBody) {
         String queryString = query.entrySet().stream().filter(e -> e.getValue() != null)
                 .map(e -> e.getKey() + "=" + URLEncoder.encode(e.getValue() instanceof java.util.Collection<?> values
                         ? values.stream().map(String::valueOf).collect(Collectors.joining(","))
@@ -93,14 +131,18 @@ public class SpApiClient {
             OAuthTokens.Grant grant = new OAuthTokens.Grant(account.tokenUrl(), account.clientId(), account.clientSecret(),
                     account.refreshToken());
             String token = tokens.accessToken(channel, grant);
-            HttpResponse<String> response = send(HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
-                    .header("x-amz-access-token", token).header("Accept", "application/json").GET().build(), operation);
+            HttpRequest.Builder request = HttpRequest.newBuilder(uri).timeout(Duration.ofSeconds(30))
+                    .header("x-amz-access-token", token).header("Accept", "application/json");
+            if (jsonBody == null) {
+                request.method(method, HttpRequest.BodyPublishers.noBody());
+            } else {
+                request.header("Content-Type", "application/json").method(method, HttpRequest.BodyPublishers.ofString(jsonBody));
+            }
+            HttpResponse<String> response = send(request.build(), operation);
             response.headers().firstValue("x-amzn-RateLimit-Limit").ifPresent(announced -> announce(channel, operation, announced));
             int status = response.statusCode();
-            if (status >= 200 && status < 300) {
-                return parse(response.body(), operation);
-            }
-            if (status == 403 && !refreshed && response.body().contains("expired")) {
+            String text = response.body() == null ? "" : response.body();
+            if (status == 403 && !refreshed && text.contains("expired")) {
                 tokens.rejected(channel, token);
                 refreshed = true;
                 continue;
@@ -112,10 +154,18 @@ public class SpApiClient {
                 backoff *= 2;
                 continue;
             }
-            String text = response.body() == null ? "" : response.body();
-            String message = operation + " for " + channel + " answered " + status + ": "
-                    + (text.length() > 500 ? text.substring(0, 500) : text);
-            throw status == 429 ? new ThrottledException(message) : new SpApiException(status, message);
+            if (status == 429) {
+                throw new ThrottledException(operation + " for " + channel + ": still throttled after " + attempt + " retries");
+            }
+            return new Answer(status, text.isBlank() ? null : parseOrNull(text), text);
+        }
+    }
+
+    private JsonNode parseOrNull(String text) {
+        try {
+            return json.readTree(text);
+        } catch (IOException e) {
+            return null;
         }
     }
 
@@ -160,14 +210,6 @@ public class SpApiClient {
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new SpApiException(0, operation + ": interrupted");
-        }
-    }
-
-    private JsonNode parse(String body, String operation) {
-        try {
-            return json.readTree(body);
-        } catch (IOException e) {
-            throw new SpApiException(200, operation + ": answer is not JSON: " + e.getMessage());
         }
     }
 

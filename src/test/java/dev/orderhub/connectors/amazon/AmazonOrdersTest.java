@@ -74,6 +74,8 @@ class AmazonOrdersTest {
         registry.add(account + "overlap-seconds", () -> "120");
         // Polls run when a test says so, not on the timer.
         registry.add("orderhub.connectors.amazon.poll-interval-ms", () -> "3600000");
+        registry.add("orderhub.connectors.amazon.confirm-interval-ms", () -> "3600000");
+        registry.add("orderhub.connectors.amazon.confirm-backoff-ms", () -> "50");
     }
 
     @LocalServerPort
@@ -84,6 +86,9 @@ class AmazonOrdersTest {
 
     @Autowired
     OAuthTokens tokens;
+
+    @Autowired
+    AmazonShipmentConfirmations confirmations;
 
     @Autowired
     JdbcClient jdbc;
@@ -288,6 +293,82 @@ class AmazonOrdersTest {
         }
     }
 
+    private String importedMerchantOrder(String sku, int qty) {
+        STUB.put(SpApiStub.order(orderId(0), "MERCHANT", false, Instant.now().minusSeconds(30), sku, Integer.toString(qty)));
+        amazon.poll(CHANNEL);
+        awaitImported(orderId(0));
+        return HubOrderIds.of(CHANNEL, orderId(0));
+    }
+
+    private String confirmationStatus(String shipmentId) {
+        return jdbc.sql("SELECT status FROM channel_confirmations WHERE shipment_id = :id").param("id", shipmentId)
+                .query(String.class).single();
+    }
+
+    @Test
+    void eachShipmentOfAnAmazonOrderIsConfirmedWithItsItemsAndTracking() {
+        String sku = sku(6);
+        String hubOrderId = importedMerchantOrder(sku, 3);
+        String itemId = hubOrder(orderId(0)).path("lines").get(0).path("lineId").asText();
+
+        HubClient.Response first = hub.post("/api/orders/" + hubOrderId + "/shipments", "{\"carrier\":\"DHL\",\"service\":\"Paket\","
+                + "\"trackingNumber\":\"JJD" + run + "1\",\"shippedAt\":\"2026-11-26T09:00:00Z\",\"lines\":[{\"lineId\":\"" + itemId
+                + "\",\"qty\":2}]}");
+        HubClient.Response second = hub.post("/api/orders/" + hubOrderId + "/shipments",
+                "{\"carrier\":\"DHL\",\"trackingNumber\":\"JJD" + run + "2\"}");
+        assertThat(first.status()).as(first.body()).isEqualTo(201);
+        assertThat(second.text("orderStatus")).isEqualTo("SHIPPED");
+
+        AmazonShipmentConfirmations.Round round = confirmations.confirmDue();
+
+        assertThat(round.confirmed()).isEqualTo(2);
+        List<SpApiStub.Confirmation> sent = STUB.confirmations().stream().filter(c -> c.orderId().equals(orderId(0))).toList();
+        assertThat(sent).hasSize(2);
+        JsonNode parcel1 = sent.get(0).body().path("packageDetail");
+        assertThat(sent.get(0).body().path("marketplaceId").asText()).isEqualTo("A1PA6795UKMFR9");
+        assertThat(parcel1.path("packageReferenceId").asText()).isEqualTo("1");
+        assertThat(parcel1.path("carrierCode").asText()).isEqualTo("DHL");
+        assertThat(parcel1.path("shippingMethod").asText()).isEqualTo("Paket");
+        assertThat(parcel1.path("trackingNumber").asText()).isEqualTo("JJD" + run + "1");
+        assertThat(parcel1.path("shipDate").asText()).isEqualTo("2026-11-26T09:00:00Z");
+        assertThat(parcel1.path("orderItems").toString()).isEqualTo("[{\"orderItemId\":\"" + itemId + "\",\"quantity\":2}]");
+        assertThat(sent.get(1).body().path("packageDetail").path("packageReferenceId").asText()).isEqualTo("2");
+        assertThat(sent.get(1).body().path("packageDetail").path("orderItems").get(0).path("quantity").asInt()).isEqualTo(1);
+        assertThat(confirmationStatus(first.json().path("shipment").path("shipmentId").asText())).isEqualTo("CONFIRMED");
+        assertThat(confirmations.confirmDue().confirmed()).as("nothing is confirmed twice").isZero();
+        assertRequestsMatchTheSpec();
+    }
+
+    @Test
+    void aFailingConfirmationIsRetriedUntilAcceptedAndARefusalSurfacesAmazonsMessage() {
+        String sku = sku(7);
+        String hubOrderId = importedMerchantOrder(sku, 1);
+        STUB.failConfirmationsNext(2);
+        String shipmentId = hub.post("/api/orders/" + hubOrderId + "/shipments", "{\"carrier\":\"UPS\",\"trackingNumber\":\"1Z"
+                + run + "\"}").json().path("shipment").path("shipmentId").asText();
+
+        assertThat(confirmations.confirmDue().retrying()).isEqualTo(1);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50))
+                .until(() -> confirmations.confirmDue().confirmed() == 1);
+        assertThat(confirmationStatus(shipmentId)).isEqualTo("CONFIRMED");
+        assertThat(jdbc.sql("SELECT attempts FROM channel_confirmations WHERE shipment_id = :id").param("id", shipmentId)
+                .query(Integer.class).single()).isEqualTo(3);
+
+        // Another order, which Amazon refuses to confirm.
+        String refusedSku = sku(8);
+        STUB.put(SpApiStub.order(orderId(1), "MERCHANT", false, Instant.now().minusSeconds(20), refusedSku, "1"));
+        amazon.poll(CHANNEL);
+        awaitImported(orderId(1));
+        STUB.rejectConfirmations(orderId(1), "The tracking number is not valid for carrier UPS.");
+        String refused = hub.post("/api/orders/" + HubOrderIds.of(CHANNEL, orderId(1)) + "/shipments",
+                "{\"carrier\":\"UPS\",\"trackingNumber\":\"BAD" + run + "\"}").json().path("shipment").path("shipmentId").asText();
+
+        assertThat(confirmations.confirmDue().rejected()).isEqualTo(1);
+        assertThat(confirmationStatus(refused)).isEqualTo("REJECTED");
+        assertThat(hub.get("/api/exceptions?source=amazon:" + CHANNEL + ":shipment-confirm").body())
+                .contains(orderId(1)).contains("InvalidInput: The tracking number is not valid for carrier UPS.");
+    }
+
     private int pageRequests() {
         return (int) STUB.requests().stream().filter(r -> r.path().startsWith("/orders/")).count();
     }
@@ -295,9 +376,10 @@ class AmazonOrdersTest {
     private static void assertRequestsMatchTheSpec() {
         assumeTrue(SpecContract.available(), "the published SP-API models are not beside the project (../shared/specs)");
         SpecContract orders = new SpecContract("orders-api-model/orders_2026-01-01.json");
+        SpecContract ordersV0 = new SpecContract("orders-api-model/ordersV0.json");
         List<String> problems = new ArrayList<>();
         List<SpApiStub.Request> sent = STUB.requests().stream().filter(r -> r.path().startsWith("/orders/")).toList();
-        sent.forEach(request -> problems.addAll(orders.problems(request)));
+        sent.forEach(request -> problems.addAll((request.path().startsWith("/orders/v0/") ? ordersV0 : orders).problems(request)));
         assertThat(sent).isNotEmpty();
         assertThat(problems).isEmpty();
     }

@@ -39,7 +39,11 @@ public final class SpApiStub implements AutoCloseable {
     private static final ObjectMapper JSON = new ObjectMapper();
 
     /** One request as it arrived. */
-    public record Request(String method, String path, Map<String, String> query, Map<String, String> headers) {
+    public record Request(String method, String path, Map<String, String> query, Map<String, String> headers, String body) {
+    }
+
+    /** A confirmShipment Amazon accepted: the order and the request body. */
+    public record Confirmation(String orderId, JsonNode body) {
     }
 
     private final HttpServer server;
@@ -49,6 +53,9 @@ public final class SpApiStub implements AutoCloseable {
     private final AtomicInteger grants = new AtomicInteger();
     private final AtomicInteger throttleNext = new AtomicInteger();
     private final AtomicInteger tokenSerial = new AtomicInteger();
+    private final AtomicInteger failConfirmations = new AtomicInteger();
+    private final Map<String, String> rejections = new ConcurrentHashMap<>();
+    private final List<Confirmation> confirmations = new CopyOnWriteArrayList<>();
     private volatile long tokenSeconds = 3600;
     private volatile long grantDelayMillis = 0;
     private volatile String rateLimitHeader = "0.0056";
@@ -57,6 +64,7 @@ public final class SpApiStub implements AutoCloseable {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/auth/o2/token", this::token);
         server.createContext("/orders/2026-01-01/orders", this::searchOrders);
+        server.createContext("/orders/v0/orders/", this::confirmShipment);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
     }
@@ -126,6 +134,20 @@ public final class SpApiStub implements AutoCloseable {
         order.put("lastUpdatedTime", at.truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
     }
 
+    /** The next n confirmShipment calls answer 500. */
+    public void failConfirmationsNext(int n) {
+        failConfirmations.set(n);
+    }
+
+    /** confirmShipment for this order answers 400 with this message. */
+    public void rejectConfirmations(String orderId, String message) {
+        rejections.put(orderId, message);
+    }
+
+    public List<Confirmation> confirmations() {
+        return List.copyOf(confirmations);
+    }
+
     public void throttleNext(int n) {
         throttleNext.set(n);
     }
@@ -157,7 +179,7 @@ public final class SpApiStub implements AutoCloseable {
     private void token(HttpExchange exchange) throws IOException {
         try (exchange) {
             Map<String, String> form = parse(new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
-            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), Map.of(), Map.of()));
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), Map.of(), Map.of(), null));
             grants.incrementAndGet();
             if (grantDelayMillis > 0) {
                 Thread.sleep(grantDelayMillis); // a slow token endpoint, so concurrent callers overlap
@@ -181,7 +203,7 @@ public final class SpApiStub implements AutoCloseable {
             Map<String, String> query = parse(exchange.getRequestURI().getRawQuery());
             Map<String, String> headers = new LinkedHashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
-            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query, headers));
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query, headers, null));
             exchange.getResponseHeaders().add("x-amzn-RateLimit-Limit", rateLimitHeader);
             Instant expiry = tokens.get(headers.getOrDefault("x-amz-access-token", ""));
             if (expiry == null || expiry.isBefore(Instant.now())) {
@@ -219,6 +241,50 @@ public final class SpApiStub implements AutoCloseable {
                         ((offset + size) + "|" + after).getBytes(StandardCharsets.UTF_8)));
             }
             answer(exchange, 200, JSON.writeValueAsString(page));
+        }
+    }
+
+    private void confirmShipment(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String path = exchange.getRequestURI().getPath();
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            Map<String, String> headers = new LinkedHashMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
+            requests.add(new Request(exchange.getRequestMethod(), path, Map.of(), headers, body));
+            java.util.regex.Matcher m = java.util.regex.Pattern.compile("^/orders/v0/orders/([^/]+)/shipmentConfirmation$").matcher(path);
+            if (!m.matches() || !"POST".equals(exchange.getRequestMethod())) {
+                answer(exchange, 404, errors("NotFound", "No such operation.", null));
+                return;
+            }
+            Instant expiry = tokens.get(headers.getOrDefault("x-amz-access-token", ""));
+            if (expiry == null || expiry.isBefore(Instant.now())) {
+                answer(exchange, 403, errors("Unauthorized", "Access to requested resource is denied.",
+                        "The access token you provided has expired."));
+                return;
+            }
+            if (failConfirmations.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                answer(exchange, 500, errors("InternalFailure", "We encountered an internal error. Please try again.", null));
+                return;
+            }
+            String orderId = m.group(1);
+            if (!orders.containsKey(orderId)) {
+                answer(exchange, 404, errors("NotFound", "Order " + orderId + " was not found.", null));
+                return;
+            }
+            if (rejections.containsKey(orderId)) {
+                answer(exchange, 400, errors("InvalidInput", rejections.get(orderId), null));
+                return;
+            }
+            JsonNode request = JSON.readTree(body);
+            JsonNode detail = request.path("packageDetail");
+            for (String field : List.of("packageReferenceId", "carrierCode", "trackingNumber", "shipDate")) {
+                if (!detail.hasNonNull(field)) {
+                    answer(exchange, 400, errors("InvalidInput", "packageDetail." + field + " is required.", null));
+                    return;
+                }
+            }
+            confirmations.add(new Confirmation(orderId, request));
+            exchange.sendResponseHeaders(204, -1);
         }
     }
 

@@ -55,6 +55,20 @@ final class SpecContract {
         }
         Map<String, String> query = request.query();
         for (JsonNode parameter : operation.path("parameters")) {
+            if ("body".equals(parameter.path("in").asText())) {
+                if (request.body() == null || request.body().isBlank()) {
+                    if (parameter.path("required").asBoolean()) {
+                        problems.add(what + ": the body is required");
+                    }
+                    continue;
+                }
+                try {
+                    schemaProblems(what + " body", parameter.path("schema"), new ObjectMapper().readTree(request.body()), problems);
+                } catch (IOException e) {
+                    problems.add(what + ": the body is not JSON");
+                }
+                continue;
+            }
             if (!"query".equals(parameter.path("in").asText())) {
                 continue;
             }
@@ -78,6 +92,70 @@ final class SpecContract {
             }
         }
         return problems;
+    }
+
+    /** A JSON value against a Swagger 2.0 schema: $ref, required properties, unknown properties, types, enums, formats. */
+    private void schemaProblems(String where, JsonNode schema, JsonNode value, List<String> problems) {
+        if (schema.has("$ref")) {
+            String name = schema.path("$ref").asText().replace("#/definitions/", "");
+            schemaProblems(where, spec.path("definitions").path(name), value, problems);
+            return;
+        }
+        String type = schema.path("type").asText(schema.has("properties") ? "object" : "");
+        switch (type) {
+            case "object" -> {
+                if (!value.isObject()) {
+                    problems.add(where + ": must be an object, was " + value);
+                    return;
+                }
+                for (JsonNode required : schema.path("required")) {
+                    if (!value.hasNonNull(required.asText())) {
+                        problems.add(where + "." + required.asText() + ": is required by the spec");
+                    }
+                }
+                for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
+                    Map.Entry<String, JsonNode> field = fields.next();
+                    JsonNode property = schema.path("properties").get(field.getKey());
+                    if (property == null) {
+                        problems.add(where + "." + field.getKey() + ": is not a property in the spec");
+                    } else {
+                        schemaProblems(where + "." + field.getKey(), property, field.getValue(), problems);
+                    }
+                }
+            }
+            case "array" -> {
+                if (!value.isArray()) {
+                    problems.add(where + ": must be an array, was " + value);
+                    return;
+                }
+                for (int i = 0; i < value.size(); i++) {
+                    schemaProblems(where + "[" + i + "]", schema.path("items"), value.get(i), problems);
+                }
+            }
+            case "integer" -> {
+                if (!value.isIntegralNumber()) {
+                    problems.add(where + ": must be an integer, was " + value);
+                }
+            }
+            case "number" -> {
+                if (!value.isNumber()) {
+                    problems.add(where + ": must be a number, was " + value);
+                }
+            }
+            case "boolean" -> {
+                if (!value.isBoolean()) {
+                    problems.add(where + ": must be a boolean, was " + value);
+                }
+            }
+            case "string" -> {
+                if (!value.isTextual()) {
+                    problems.add(where + ": must be a string, was " + value);
+                    return;
+                }
+                problems.addAll(valueProblems(where, schema, value.asText()));
+            }
+            default -> { }
+        }
     }
 
     private static List<String> valueProblems(String what, JsonNode schema, String value) {

@@ -1,0 +1,49 @@
+package dev.orderhub.connectors.amazon;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import java.util.Map;
+
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+/** The contract check itself: requests that break the published model are caught, and say how. */
+class SpecContractTest {
+
+    @BeforeEach
+    void specsPresent() {
+        assumeTrue(SpecContract.available(), "the published SP-API models are not beside the project (../shared/specs)");
+    }
+
+    @Test
+    void searchOrdersParametersAreCheckedByNameTypeAndEnum() {
+        SpecContract orders = new SpecContract("orders-api-model/orders_2026-01-01.json");
+        SpApiStub.Request bad = new SpApiStub.Request("GET", "/orders/2026-01-01/orders", Map.of(
+                "LastUpdatedAfter", "2026-11-26T00:00:00Z", "lastUpdatedAfter", "yesterday",
+                "includedData", "RECIPIENT,ADDRESS", "maxResultsPerPage", "ten"), Map.of(), null);
+
+        assertThat(orders.problems(bad)).anyMatch(p -> p.contains("LastUpdatedAfter is not in the spec"))
+                .anyMatch(p -> p.contains("\"yesterday\" is not an ISO-8601 date-time"))
+                .anyMatch(p -> p.contains("\"ADDRESS\" is not one of"))
+                .anyMatch(p -> p.contains("\"ten\" is not an integer"));
+        assertThat(orders.problems(new SpApiStub.Request("GET", "/orders/2026-01-01/orders",
+                Map.of("lastUpdatedAfter", "2026-11-26T00:00:00Z", "includedData", "RECIPIENT,FULFILLMENT"), Map.of(), null)))
+                .isEmpty();
+    }
+
+    @Test
+    void confirmShipmentBodiesAreCheckedAgainstTheSchema() {
+        SpecContract v0 = new SpecContract("orders-api-model/ordersV0.json");
+        String body = "{\"marketplaceId\":\"A1PA6795UKMFR9\",\"packageDetail\":{\"packageReferenceId\":\"1\",\"carrierCode\":\"DHL\","
+                + "\"trackingNumber\":\"JJD1\",\"shipDate\":\"2026-11-26T09:00:00Z\",\"parcelColour\":\"brown\","
+                + "\"orderItems\":[{\"orderItemId\":\"1\",\"quantity\":\"2\"}]}}";
+        SpApiStub.Request bad = new SpApiStub.Request("POST", "/orders/v0/orders/302-1/shipmentConfirmation", Map.of(), Map.of(), body);
+
+        assertThat(v0.problems(bad)).anyMatch(p -> p.contains("packageDetail.parcelColour: is not a property"))
+                .anyMatch(p -> p.contains("orderItems[0].quantity: must be an integer"));
+        assertThat(v0.problems(new SpApiStub.Request("POST", "/orders/v0/orders/302-1/shipmentConfirmation", Map.of(), Map.of(),
+                "{\"packageDetail\":{}}"))).anyMatch(p -> p.contains("marketplaceId: is required"))
+                .anyMatch(p -> p.contains("packageDetail.trackingNumber: is required"));
+    }
+}
