@@ -286,6 +286,20 @@ public class OrderService {
         }
     }
 
+    /**
+     * Records something a person must look at on an existing order (its history) and raises it
+     * as an alert, once per order and kind. Does nothing for an order the hub does not have.
+     */
+    @Transactional
+    public boolean flag(String hubOrderId, String kind, String alert, String detail) {
+        if (store.lock(hubOrderId).isEmpty() || store.hasEvent(hubOrderId, kind)) {
+            return false;
+        }
+        store.appendEvent(hubOrderId, kind, null, null, detail, clock.instant());
+        outbox.append(EventTypes.ALERT_RAISED, hubOrderId, new AlertRaised(alert, hubOrderId, detail));
+        return true;
+    }
+
     /** Moves an order along the lifecycle inside the caller's transaction (refused and recorded when not allowed). */
     void move(String id, OrderStatus from, OrderStatus to, FulfilmentMode mode, String detail, Instant now) {
         transition(id, from, to, mode, detail, null, now);

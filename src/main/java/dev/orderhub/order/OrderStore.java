@@ -103,6 +103,11 @@ class OrderStore {
         return found;
     }
 
+    boolean hasEvent(String hubOrderId, String type) {
+        return jdbc.sql("SELECT COUNT(*) FROM order_events WHERE hub_order_id = :id AND type = :type")
+                .param("id", hubOrderId).param("type", type).query(Long.class).single() > 0;
+    }
+
     /** One line of an order's history, for {@link #appendEvents}. */
     record EventRow(String hubOrderId, String type, OrderStatus from, OrderStatus to, String detail, Instant at) {
     }

@@ -149,6 +149,21 @@ public class AmazonOrders {
         return result;
     }
 
+    /**
+     * Reads one order now (getOrder) and takes it like a polled one: the faster path that an
+     * ORDER_CHANGE notification triggers. Returns what happened to it.
+     */
+    public String refresh(String channel, String amazonOrderId) {
+        AmazonProperties.Account account = Optional.ofNullable(properties.accounts().get(channel))
+                .orElseThrow(() -> new IllegalArgumentException("no Amazon account for channel " + channel));
+        JsonNode answer = api.get(channel, account, "getOrder", PATH + "/" + amazonOrderId,
+                Map.of("includedData", INCLUDED_DATA));
+        if (!answer.path("order").isObject()) {
+            throw new SpApiClient.SpApiException(200, "getOrder " + amazonOrderId + " for " + channel + ": no order in the answer");
+        }
+        return accept(channel, answer.path("order")).name();
+    }
+
     private enum Outcome { IMPORTED, REPEAT, CANCELLED, SKIPPED, PARKED }
 
     private Outcome accept(String channel, JsonNode order) {

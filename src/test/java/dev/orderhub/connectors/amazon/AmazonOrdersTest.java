@@ -91,6 +91,9 @@ class AmazonOrdersTest {
     AmazonShipmentConfirmations confirmations;
 
     @Autowired
+    org.springframework.jms.core.JmsTemplate jms;
+
+    @Autowired
     JdbcClient jdbc;
 
     HubClient hub;
@@ -367,6 +370,47 @@ class AmazonOrdersTest {
         assertThat(confirmationStatus(refused)).isEqualTo("REJECTED");
         assertThat(hub.get("/api/exceptions?source=amazon:" + CHANNEL + ":shipment-confirm").body())
                 .contains(orderId(1)).contains("InvalidInput: The tracking number is not valid for carrier UPS.");
+    }
+
+    /** An ORDER_CHANGE notification as Amazon sends it (schemas/notifications/OrderChangeNotification.json). */
+    private static String orderChange(String amazonOrderId, boolean buyerRequestedCancel) {
+        return "{\"NotificationVersion\":\"1.0\",\"NotificationType\":\"ORDER_CHANGE\",\"PayloadVersion\":\"1.0\","
+                + "\"EventTime\":\"2026-11-26T09:00:00.000Z\",\"Payload\":{\"OrderChangeNotification\":{"
+                + "\"NotificationLevel\":\"OrderLevel\",\"SellerId\":\"A3STUBSELLER\",\"AmazonOrderId\":\"" + amazonOrderId + "\","
+                + "\"OrderChangeType\":\"" + (buyerRequestedCancel ? "BuyerRequestedChange" : "OrderStatusChange") + "\","
+                + "\"OrderChangeTrigger\":{\"TimeOfOrderChange\":\"2026-11-26T09:00:00.000Z\",\"ChangeReason\":\""
+                + (buyerRequestedCancel ? "Buyer Requested Cancel" : "Order Status Changed") + "\"},"
+                + "\"Summary\":{\"MarketplaceId\":\"A1PA6795UKMFR9\",\"OrderStatus\":\"Unshipped\",\"FulfillmentType\":\"MFN\","
+                + "\"OrderItems\":[{\"OrderItemId\":\"1\",\"SellerSKU\":\"X\",\"OrderItemStatus\":\"Unshipped\",\"Quantity\":1,"
+                + "\"QuantityShipped\":0,\"IsBuyerRequestedCancel\":" + buyerRequestedCancel + "}]}}},"
+                + "\"NotificationMetadata\":{\"ApplicationId\":\"app-id-stub\",\"SubscriptionId\":\"subscription-id-stub\","
+                + "\"PublishTime\":\"2026-11-26T09:00:01.000Z\",\"NotificationId\":\"" + UUID.randomUUID() + "\"}}";
+    }
+
+    @Test
+    void anOrderChangeNotificationImportsTheOrderAtOnceAndFlagsABuyersCancelRequest() {
+        String sku = sku(9);
+        // Updated an hour ago: outside what a poll from the current cursor would read.
+        STUB.put(SpApiStub.order(orderId(0), "MERCHANT", false, Instant.now().minusSeconds(3600), sku, "1"));
+
+        jms.convertAndSend("amazon.notifications", orderChange(orderId(0), false));
+        awaitImported(orderId(0));
+        assertThat(hubOrder(orderId(0)).path("status").asText()).isEqualTo("RESERVED");
+
+        jms.convertAndSend("amazon.notifications", orderChange(orderId(0), true));
+        jms.convertAndSend("amazon.notifications", orderChange(orderId(0), true)); // Amazon may notify twice
+        await().atMost(Duration.ofSeconds(10)).until(() -> hubOrder(orderId(0)).toString().contains("BUYER_CANCEL_REQUESTED"));
+        await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> jdbc.sql(
+                "SELECT COUNT(*) FROM outbox WHERE type = 'alert.raised' AND group_key = :id")
+                .param("id", HubOrderIds.of(CHANNEL, orderId(0))).query(Long.class).single() == 1);
+
+        jms.convertAndSend("amazon.notifications", "{\"NotificationType\":\"ANY_OFFER_CHANGED\"}");
+        jms.convertAndSend("amazon.notifications", orderChange(orderId(1), false).replace("A1PA6795UKMFR9", "ATVPDKIKX0DER"));
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            String parked = hub.get("/api/exceptions?source=queue:amazon.notifications&limit=500").body();
+            return parked.contains("NotificationType must be ORDER_CHANGE") && parked.contains("no Amazon account sells on marketplace ATVPDKIKX0DER");
+        });
+        assertRequestsMatchTheSpec();
     }
 
     private int pageRequests() {

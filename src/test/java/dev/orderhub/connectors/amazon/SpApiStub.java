@@ -215,6 +215,18 @@ public final class SpApiStub implements AutoCloseable {
                 answer(exchange, 429, errors("QuotaExceeded", "You exceeded your quota for the requested resource.", null));
                 return;
             }
+            String path = exchange.getRequestURI().getPath();
+            if (path.startsWith("/orders/2026-01-01/orders/")) {
+                ObjectNode order = orders.get(path.substring("/orders/2026-01-01/orders/".length()));
+                if (order == null) {
+                    answer(exchange, 404, errors("NotFound", "The order was not found.", null));
+                } else {
+                    ObjectNode body = JSON.createObjectNode();
+                    body.set("order", order);
+                    answer(exchange, 200, body.toString());
+                }
+                return;
+            }
             int offset = 0;
             String after = query.get("lastUpdatedAfter");
             if (query.containsKey("paginationToken")) {
