@@ -15,6 +15,7 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  */
 @ConfigurationProperties("orderhub.connectors.amazon")
 public record AmazonProperties(Long pollIntervalMs, Map<String, Account> accounts) {
+    // pollIntervalMs is read by the routes as a placeholder too (connectors/amazon/*.camel.yaml).
 
     public AmazonProperties {
         pollIntervalMs = pollIntervalMs == null ? 60_000L : pollIntervalMs;
@@ -28,10 +29,12 @@ public record AmazonProperties(Long pollIntervalMs, Map<String, Account> account
      *                            last-updated time Amazon set just before the previous poll's end
      * @param initialLookbackHours where the first poll starts
      * @param pageSize            maxResultsPerPage (1-100)
+     * @param fbaLocation         the channel-owned location (channels.yaml) holding this account's FBA stock;
+     *                            its on-hand is refreshed from getInventorySummaries. None: no refresh
      */
     public record Account(URI endpoint, URI tokenUrl, String clientId, String clientSecret, String refreshToken,
                           List<String> marketplaceIds, Integer overlapSeconds, Integer initialLookbackHours,
-                          Integer pageSize) {
+                          Integer pageSize, String fbaLocation) {
 
         public int overlap() {
             return overlapSeconds == null ? 120 : overlapSeconds;

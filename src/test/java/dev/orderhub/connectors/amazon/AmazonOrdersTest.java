@@ -72,6 +72,10 @@ class AmazonOrdersTest {
         registry.add(account + "marketplace-ids[0]", () -> "A1PA6795UKMFR9");
         registry.add(account + "page-size", () -> "10");
         registry.add(account + "overlap-seconds", () -> "120");
+        registry.add(account + "fba-location", () -> "fba-test");
+        registry.add("orderhub.locations.fba-test.name", () -> "FBA (stub)");
+        registry.add("orderhub.locations.fba-test.kind", () -> "CHANNEL_OWNED");
+        registry.add("orderhub.locations.fba-test.owner", () -> "amazon-test");
         // Polls run when a test says so, not on the timer.
         registry.add("orderhub.connectors.amazon.poll-interval-ms", () -> "3600000");
         registry.add("orderhub.connectors.amazon.confirm-interval-ms", () -> "3600000");
@@ -89,6 +93,9 @@ class AmazonOrdersTest {
 
     @Autowired
     AmazonShipmentConfirmations confirmations;
+
+    @Autowired
+    AmazonFbaInventory fbaInventory;
 
     @Autowired
     org.springframework.jms.core.JmsTemplate jms;
@@ -413,6 +420,39 @@ class AmazonOrdersTest {
         assertRequestsMatchTheSpec();
     }
 
+    @Test
+    void fbaStockFollowsAmazonsFulfillableQuantityOnTheChannelOwnedLocationOnly() {
+        String a = "FBA-" + run + "-A";
+        String b = "FBA-" + run + "-B";
+        String c = "FBA-" + run + "-C";
+        hub.setStock(a, "main", 5);
+        STUB.fba(a, 40);
+        STUB.fba(b, 0);
+        STUB.fba(c, 7);
+
+        assertThat(fbaInventory.refresh(CHANNEL)).containsEntry(a, 40L).containsEntry(b, 0L).containsEntry(c, 7L);
+
+        JsonNode stock = hub.get("/api/stock/" + a).json();
+        assertThat(stock.path("locations").toString()).contains("\"location\":\"fba-test\"");
+        long fbaOnHand = 0;
+        for (JsonNode location : stock.path("locations")) {
+            if (location.path("location").asText().equals("fba-test")) {
+                fbaOnHand = location.path("onHand").asLong();
+            }
+        }
+        assertThat(fbaOnHand).isEqualTo(40);
+        // Channel-owned stock is never offered to the merchant-fulfilled listing.
+        for (JsonNode view : stock.path("channels")) {
+            if (view.path("channel").asText().equals(CHANNEL)) {
+                assertThat(view.path("availableToSell").asLong()).isEqualTo(5);
+            }
+        }
+        STUB.fba(a, 38);
+        assertThat(fbaInventory.refresh(CHANNEL)).as("only what changed is written").containsOnlyKeys(a);
+        assertThat(hub.get("/api/stock/" + a + "/history").body()).contains("Amazon FBA inventory");
+        assertRequestsMatchTheSpec();
+    }
+
     private int pageRequests() {
         return (int) STUB.requests().stream().filter(r -> r.path().startsWith("/orders/")).count();
     }
@@ -421,9 +461,11 @@ class AmazonOrdersTest {
         assumeTrue(SpecContract.available(), "the published SP-API models are not beside the project (../shared/specs)");
         SpecContract orders = new SpecContract("orders-api-model/orders_2026-01-01.json");
         SpecContract ordersV0 = new SpecContract("orders-api-model/ordersV0.json");
+        SpecContract inventory = new SpecContract("fba-inventory-api-model/fbaInventory.json");
         List<String> problems = new ArrayList<>();
-        List<SpApiStub.Request> sent = STUB.requests().stream().filter(r -> r.path().startsWith("/orders/")).toList();
-        sent.forEach(request -> problems.addAll((request.path().startsWith("/orders/v0/") ? ordersV0 : orders).problems(request)));
+        List<SpApiStub.Request> sent = STUB.requests().stream().filter(r -> !r.path().startsWith("/auth/")).toList();
+        sent.forEach(request -> problems.addAll((request.path().startsWith("/orders/v0/") ? ordersV0
+                : request.path().startsWith("/fba/") ? inventory : orders).problems(request)));
         assertThat(sent).isNotEmpty();
         assertThat(problems).isEmpty();
     }

@@ -56,6 +56,7 @@ public final class SpApiStub implements AutoCloseable {
     private final AtomicInteger failConfirmations = new AtomicInteger();
     private final Map<String, String> rejections = new ConcurrentHashMap<>();
     private final List<Confirmation> confirmations = new CopyOnWriteArrayList<>();
+    private final Map<String, Integer> fba = new java.util.concurrent.ConcurrentSkipListMap<>();
     private volatile long tokenSeconds = 3600;
     private volatile long grantDelayMillis = 0;
     private volatile String rateLimitHeader = "0.0056";
@@ -65,6 +66,7 @@ public final class SpApiStub implements AutoCloseable {
         server.createContext("/auth/o2/token", this::token);
         server.createContext("/orders/2026-01-01/orders", this::searchOrders);
         server.createContext("/orders/v0/orders/", this::confirmShipment);
+        server.createContext("/fba/inventory/v1/summaries", this::inventorySummaries);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
     }
@@ -142,6 +144,11 @@ public final class SpApiStub implements AutoCloseable {
     /** confirmShipment for this order answers 400 with this message. */
     public void rejectConfirmations(String orderId, String message) {
         rejections.put(orderId, message);
+    }
+
+    /** Amazon's fulfillable FBA quantity of a seller sku. */
+    public void fba(String sellerSku, int fulfillable) {
+        fba.put(sellerSku, fulfillable);
     }
 
     public List<Confirmation> confirmations() {
@@ -297,6 +304,42 @@ public final class SpApiStub implements AutoCloseable {
             }
             confirmations.add(new Confirmation(orderId, request));
             exchange.sendResponseHeaders(204, -1);
+        }
+    }
+
+    private void inventorySummaries(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            Map<String, String> query = parse(exchange.getRequestURI().getRawQuery());
+            Map<String, String> headers = new LinkedHashMap<>();
+            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
+            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query, headers, null));
+            Instant expiry = tokens.get(headers.getOrDefault("x-amz-access-token", ""));
+            if (expiry == null || expiry.isBefore(Instant.now())) {
+                answer(exchange, 403, errors("Unauthorized", "Access to requested resource is denied.",
+                        "The access token you provided has expired."));
+                return;
+            }
+            List<Map.Entry<String, Integer>> all = new ArrayList<>(fba.entrySet());
+            int offset = query.containsKey("nextToken") ? Integer.parseInt(query.get("nextToken")) : 0;
+            ObjectNode body = JSON.createObjectNode();
+            ObjectNode payload = body.putObject("payload");
+            payload.putObject("granularity").put("granularityType", "Marketplace").put("granularityId", query.get("granularityId"));
+            ArrayNode summaries = payload.putArray("inventorySummaries");
+            for (Map.Entry<String, Integer> sku : all.subList(Math.min(offset, all.size()), Math.min(offset + 2, all.size()))) {
+                ObjectNode summary = summaries.addObject();
+                summary.put("asin", "B0FBA" + Math.abs(sku.getKey().hashCode() % 100000));
+                summary.put("fnSku", "X00" + Math.abs(sku.getKey().hashCode() % 1000000));
+                summary.put("sellerSku", sku.getKey());
+                summary.put("condition", "NewItem");
+                summary.putObject("inventoryDetails").put("fulfillableQuantity", sku.getValue());
+                summary.put("lastUpdatedTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                summary.put("productName", "Stub product " + sku.getKey());
+                summary.put("totalQuantity", sku.getValue());
+            }
+            if (offset + 2 < all.size()) {
+                body.putObject("pagination").put("nextToken", Integer.toString(offset + 2));
+            }
+            answer(exchange, 200, body.toString());
         }
     }
 
