@@ -62,6 +62,14 @@ public class StockSync {
         this.urgentAt = urgentAt;
     }
 
+    /**
+     * A connector learned later that the channel did not take these values (a feed's
+     * processing report): they are sent again at {@code retryAt}, or sooner if they change.
+     */
+    public void notTaken(String channel, List<String> skus, String reason, Instant retryAt) {
+        transaction.executeWithoutResult(s -> store.failed(channel, skus, reason, retryAt, true));
+    }
+
     /** Handles one stock.changed event envelope. Returns how many (channel, sku) values changed. */
     public int onStockChanged(String envelope) {
         if (channels.pushedChannels().isEmpty()) {

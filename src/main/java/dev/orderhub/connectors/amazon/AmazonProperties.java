@@ -31,10 +31,11 @@ public record AmazonProperties(Long pollIntervalMs, Map<String, Account> account
      * @param pageSize            maxResultsPerPage (1-100)
      * @param fbaLocation         the channel-owned location (channels.yaml) holding this account's FBA stock;
      *                            its on-hand is refreshed from getInventorySummaries. None: no refresh
+     * @param sellerId            the merchant token, needed to update listings (stock out)
      */
     public record Account(URI endpoint, URI tokenUrl, String clientId, String clientSecret, String refreshToken,
                           List<String> marketplaceIds, Integer overlapSeconds, Integer initialLookbackHours,
-                          Integer pageSize, String fbaLocation) {
+                          Integer pageSize, String fbaLocation, String sellerId) {
 
         public int overlap() {
             return overlapSeconds == null ? 120 : overlapSeconds;

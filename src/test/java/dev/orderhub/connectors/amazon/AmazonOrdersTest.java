@@ -73,6 +73,10 @@ class AmazonOrdersTest {
         registry.add(account + "page-size", () -> "10");
         registry.add(account + "overlap-seconds", () -> "120");
         registry.add(account + "fba-location", () -> "fba-test");
+        registry.add(account + "seller-id", () -> "A3STUBSELLER");
+        registry.add("orderhub.channels.amazon-test.stock-sink.connector", () -> "amazon");
+        registry.add("orderhub.channels.amazon-test.buffer.units", () -> "0");
+        registry.add("orderhub.connectors.amazon.feed-interval-ms", () -> "3600000");
         registry.add("orderhub.locations.fba-test.name", () -> "FBA (stub)");
         registry.add("orderhub.locations.fba-test.kind", () -> "CHANNEL_OWNED");
         registry.add("orderhub.locations.fba-test.owner", () -> "amazon-test");
@@ -96,6 +100,12 @@ class AmazonOrdersTest {
 
     @Autowired
     AmazonFbaInventory fbaInventory;
+
+    @Autowired
+    AmazonFeeds feeds;
+
+    @Autowired
+    org.apache.camel.ProducerTemplate producer;
 
     @Autowired
     org.springframework.jms.core.JmsTemplate jms;
@@ -453,6 +463,58 @@ class AmazonOrdersTest {
         assertRequestsMatchTheSpec();
     }
 
+    @Test
+    void aStockChangeReachesTheListingThroughPatchListingsItemAndAnInvalidOneIsAnException() {
+        String sku = "LST-" + run;
+        hub.setStock(sku, "main", 12);
+        await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(12).equals(STUB.listing(sku)));
+
+        String invalid = "LST-BAD-" + run;
+        STUB.invalidListing(invalid, "The listing for this SKU is suppressed.");
+        hub.setStock(invalid, "main", 3);
+        await().atMost(Duration.ofSeconds(20)).until(() -> hub.get("/api/exceptions?source=channel:" + CHANNEL + ":stock-push")
+                .body().contains(invalid));
+        assertThat(hub.get("/api/exceptions?source=channel:" + CHANNEL + ":stock-push").body())
+                .contains("90220 The listing for this SKU is suppressed.");
+        assertRequestsMatchTheSpec();
+    }
+
+    @Test
+    void aLargeBatchGoesOutAsOneListingsFeedAndTheReportsErrorsComeBackPerSku() throws Exception {
+        StringBuilder updates = new StringBuilder();
+        for (int i = 0; i < 8; i++) {
+            updates.append(i == 0 ? "" : ",").append("{\"sku\":\"FEED-").append(run).append('-').append(i)
+                    .append("\",\"quantity\":").append(10 + i).append(",\"version\":1}");
+        }
+        String rejected = "FEED-" + run + "-3";
+        STUB.rejectInFeed(rejected, "'[batteries_required]' is required but not supplied.");
+
+        org.apache.camel.Exchange answer = producer.send("kamelet:amazon-stock-sink/feed-test", exchange ->
+                exchange.getMessage().setBody("{\"channel\":\"" + CHANNEL + "\",\"updates\":[" + updates + "]}"));
+
+        assertThat(answer.getMessage().getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(200);
+        String feedId = jdbc.sql("SELECT feed_id FROM amazon_feeds WHERE messages LIKE :sku").param("sku", "%" + rejected + "%")
+                .query(String.class).single();
+        JsonNode uploaded = new com.fasterxml.jackson.databind.ObjectMapper().readTree(STUB.uploads().values().stream()
+                .filter(text -> text.contains(rejected)).findFirst().orElseThrow());
+        assertThat(uploaded.path("messages")).hasSize(8);
+        assertThat(uploaded.path("messages").get(0).path("operationType").asText()).isEqualTo("PATCH");
+        assertThat(uploaded.path("messages").get(0).path("patches").get(0).path("path").asText())
+                .isEqualTo("/attributes/fulfillment_availability");
+
+        await().atMost(Duration.ofSeconds(10)).until(() -> {
+            feeds.followAll();
+            return "DONE".equals(jdbc.sql("SELECT status FROM amazon_feeds WHERE feed_id = :id").param("id", feedId)
+                    .query(String.class).single());
+        });
+        assertThat(STUB.listing("FEED-" + run + "-0")).isEqualTo(10);
+        assertThat(STUB.listing(rejected)).isNull();
+        String parked = hub.get("/api/exceptions?source=amazon:" + CHANNEL + ":stock-feed&limit=500").body();
+        assertThat(parked).contains("Amazon rejected stock " + rejected + " = 13 (feed " + feedId + ")")
+                .contains("batteries_required").doesNotContain("FEED-" + run + "-0 ");
+        assertRequestsMatchTheSpec();
+    }
+
     private int pageRequests() {
         return (int) STUB.requests().stream().filter(r -> r.path().startsWith("/orders/")).count();
     }
@@ -462,10 +524,14 @@ class AmazonOrdersTest {
         SpecContract orders = new SpecContract("orders-api-model/orders_2026-01-01.json");
         SpecContract ordersV0 = new SpecContract("orders-api-model/ordersV0.json");
         SpecContract inventory = new SpecContract("fba-inventory-api-model/fbaInventory.json");
+        SpecContract listings = new SpecContract("listings-items-api-model/listingsItems_2021-08-01.json");
+        SpecContract feedsModel = new SpecContract("feeds-api-model/feeds_2021-06-30.json");
         List<String> problems = new ArrayList<>();
         List<SpApiStub.Request> sent = STUB.requests().stream().filter(r -> !r.path().startsWith("/auth/")).toList();
         sent.forEach(request -> problems.addAll((request.path().startsWith("/orders/v0/") ? ordersV0
-                : request.path().startsWith("/fba/") ? inventory : orders).problems(request)));
+                : request.path().startsWith("/fba/") ? inventory
+                : request.path().startsWith("/listings/") ? listings
+                : request.path().startsWith("/feeds/") ? feedsModel : orders).problems(request)));
         assertThat(sent).isNotEmpty();
         assertThat(problems).isEmpty();
     }

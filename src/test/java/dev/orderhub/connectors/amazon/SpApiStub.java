@@ -57,6 +57,12 @@ public final class SpApiStub implements AutoCloseable {
     private final Map<String, String> rejections = new ConcurrentHashMap<>();
     private final List<Confirmation> confirmations = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> fba = new java.util.concurrent.ConcurrentSkipListMap<>();
+    private final Map<String, Long> listings = new ConcurrentHashMap<>();
+    private final Map<String, String> invalidListings = new ConcurrentHashMap<>();
+    private final Map<String, String> feedRejects = new ConcurrentHashMap<>();
+    private final Map<String, String> documents = new ConcurrentHashMap<>();
+    private final Map<String, ObjectNode> feeds = new ConcurrentHashMap<>();
+    private final AtomicInteger feedSerial = new AtomicInteger();
     private volatile long tokenSeconds = 3600;
     private volatile long grantDelayMillis = 0;
     private volatile String rateLimitHeader = "0.0056";
@@ -67,6 +73,10 @@ public final class SpApiStub implements AutoCloseable {
         server.createContext("/orders/2026-01-01/orders", this::searchOrders);
         server.createContext("/orders/v0/orders/", this::confirmShipment);
         server.createContext("/fba/inventory/v1/summaries", this::inventorySummaries);
+        server.createContext("/listings/2021-08-01/items/", this::patchListingsItem);
+        server.createContext("/feeds/2021-06-30/", this::feeds);
+        server.createContext("/upload/", this::upload);
+        server.createContext("/download/", this::download);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
     }
@@ -149,6 +159,26 @@ public final class SpApiStub implements AutoCloseable {
     /** Amazon's fulfillable FBA quantity of a seller sku. */
     public void fba(String sellerSku, int fulfillable) {
         fba.put(sellerSku, fulfillable);
+    }
+
+    /** The quantity Amazon shows for a seller sku (set by patchListingsItem or a processed feed). */
+    public Long listing(String sellerSku) {
+        return listings.get(sellerSku);
+    }
+
+    /** patchListingsItem for this sku answers INVALID with this issue. */
+    public void invalidListing(String sellerSku, String message) {
+        invalidListings.put(sellerSku, message);
+    }
+
+    /** A feed message for this sku gets an ERROR issue in the processing report. */
+    public void rejectInFeed(String sellerSku, String message) {
+        feedRejects.put(sellerSku, message);
+    }
+
+    /** The feed documents uploaded so far, by document id. */
+    public Map<String, String> uploads() {
+        return Map.copyOf(documents);
     }
 
     public List<Confirmation> confirmations() {
@@ -340,6 +370,138 @@ public final class SpApiStub implements AutoCloseable {
                 body.putObject("pagination").put("nextToken", Integer.toString(offset + 2));
             }
             answer(exchange, 200, body.toString());
+        }
+    }
+
+    private boolean authorised(HttpExchange exchange, Map<String, String> headers, String body) throws IOException {
+        exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
+        requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                parse(exchange.getRequestURI().getRawQuery()), headers, body));
+        Instant expiry = tokens.get(headers.getOrDefault("x-amz-access-token", ""));
+        if (expiry == null || expiry.isBefore(Instant.now())) {
+            answer(exchange, 403, errors("Unauthorized", "Access to requested resource is denied.",
+                    "The access token you provided has expired."));
+            return false;
+        }
+        return true;
+    }
+
+    private void patchListingsItem(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (!authorised(exchange, new LinkedHashMap<>(), body)) {
+                return;
+            }
+            String[] parts = exchange.getRequestURI().getPath().substring("/listings/2021-08-01/items/".length()).split("/", 2);
+            String sku = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
+            ObjectNode answer = JSON.createObjectNode().put("sku", sku).put("submissionId", "sub-" + feedSerial.incrementAndGet());
+            if (invalidListings.containsKey(sku)) {
+                answer.put("status", "INVALID");
+                ObjectNode issue = answer.putArray("issues").addObject();
+                issue.put("code", "90220").put("message", invalidListings.get(sku)).put("severity", "ERROR");
+                issue.putArray("categories").add("INVALID_ATTRIBUTE");
+            } else {
+                JsonNode patch = JSON.readTree(body).path("patches").path(0);
+                listings.put(sku, patch.path("value").path(0).path("quantity").asLong());
+                answer.put("status", "ACCEPTED");
+                answer.putArray("issues");
+            }
+            answer(exchange, 200, answer.toString());
+        }
+    }
+
+    private void feeds(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (!authorised(exchange, new LinkedHashMap<>(), body)) {
+                return;
+            }
+            String path = exchange.getRequestURI().getPath();
+            String method = exchange.getRequestMethod();
+            if (method.equals("POST") && path.equals("/feeds/2021-06-30/documents")) {
+                String id = "doc-" + feedSerial.incrementAndGet();
+                answer(exchange, 201, JSON.createObjectNode().put("feedDocumentId", id).put("url", endpoint() + "/upload/" + id).toString());
+            } else if (method.equals("POST") && path.equals("/feeds/2021-06-30/feeds")) {
+                JsonNode request = JSON.readTree(body);
+                String id = "feed-" + feedSerial.incrementAndGet();
+                ObjectNode feed = JSON.createObjectNode().put("feedId", id).put("feedType", request.path("feedType").asText())
+                        .put("createdTime", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString())
+                        .put("processingStatus", "IN_QUEUE");
+                feed.set("marketplaceIds", request.path("marketplaceIds"));
+                feed.put("input", request.path("inputFeedDocumentId").asText());
+                feeds.put(id, feed);
+                answer(exchange, 202, JSON.createObjectNode().put("feedId", id).toString());
+            } else if (method.equals("GET") && path.startsWith("/feeds/2021-06-30/feeds/")) {
+                ObjectNode feed = feeds.get(path.substring("/feeds/2021-06-30/feeds/".length()));
+                if (feed == null) {
+                    answer(exchange, 404, errors("NotFound", "No such feed.", null));
+                    return;
+                }
+                // Amazon takes its time: in progress at the first look, processed at the second.
+                if (feed.path("processingStatus").asText().equals("IN_QUEUE")) {
+                    feed.put("processingStatus", "IN_PROGRESS");
+                } else if (feed.path("processingStatus").asText().equals("IN_PROGRESS")) {
+                    process(feed);
+                }
+                ObjectNode shown = feed.deepCopy();
+                shown.remove("input");
+                answer(exchange, 200, shown.toString());
+            } else if (method.equals("GET") && path.startsWith("/feeds/2021-06-30/documents/")) {
+                String id = path.substring("/feeds/2021-06-30/documents/".length());
+                answer(exchange, 200, JSON.createObjectNode().put("feedDocumentId", id).put("url", endpoint() + "/download/" + id)
+                        .put("compressionAlgorithm", "GZIP").toString());
+            } else {
+                answer(exchange, 404, errors("NotFound", "No such operation.", null));
+            }
+        }
+    }
+
+    /** Applies an uploaded JSON_LISTINGS_FEED and writes its processing report. */
+    private void process(ObjectNode feed) throws IOException {
+        JsonNode content = JSON.readTree(documents.get(feed.path("input").asText()));
+        ObjectNode report = JSON.createObjectNode();
+        report.putObject("header").put("sellerId", content.path("header").path("sellerId").asText()).put("version", "2.0")
+                .put("feedId", feed.path("feedId").asText());
+        ArrayNode issues = report.putArray("issues");
+        int accepted = 0;
+        for (JsonNode message : content.path("messages")) {
+            String sku = message.path("sku").asText();
+            if (feedRejects.containsKey(sku)) {
+                issues.addObject().put("messageId", message.path("messageId").asInt()).put("sku", sku).put("code", "90220")
+                        .put("severity", "ERROR").put("message", feedRejects.get(sku));
+            } else {
+                listings.put(sku, message.path("patches").path(0).path("value").path(0).path("quantity").asLong());
+                accepted++;
+            }
+        }
+        report.putObject("summary").put("errors", issues.size()).put("warnings", 0)
+                .put("messagesProcessed", content.path("messages").size()).put("messagesAccepted", accepted)
+                .put("messagesInvalid", issues.size());
+        String reportId = "report-" + feedSerial.incrementAndGet();
+        documents.put(reportId, report.toString());
+        feed.put("processingStatus", "DONE");
+        feed.put("resultFeedDocumentId", reportId);
+    }
+
+    private void upload(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            documents.put(exchange.getRequestURI().getPath().substring("/upload/".length()),
+                    new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8));
+            exchange.sendResponseHeaders(200, -1);
+        }
+    }
+
+    private void download(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String content = documents.get(exchange.getRequestURI().getPath().substring("/download/".length()));
+            java.io.ByteArrayOutputStream zipped = new java.io.ByteArrayOutputStream();
+            try (java.util.zip.GZIPOutputStream gzip = new java.util.zip.GZIPOutputStream(zipped)) {
+                gzip.write(content.getBytes(StandardCharsets.UTF_8));
+            }
+            exchange.sendResponseHeaders(200, zipped.size());
+            try (OutputStream out = exchange.getResponseBody()) {
+                out.write(zipped.toByteArray());
+            }
         }
     }
 

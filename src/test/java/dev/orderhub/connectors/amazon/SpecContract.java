@@ -116,8 +116,14 @@ final class SpecContract {
                 for (Iterator<Map.Entry<String, JsonNode>> fields = value.fields(); fields.hasNext(); ) {
                     Map.Entry<String, JsonNode> field = fields.next();
                     JsonNode property = schema.path("properties").get(field.getKey());
-                    if (property == null) {
+                    // Strict where the spec lists the properties (a misspelt field is a bug Amazon would
+                    // ignore); free-form where it lists none or allows more (attribute values).
+                    boolean freeForm = !schema.has("properties") || schema.path("additionalProperties").isObject()
+                            || schema.path("additionalProperties").asBoolean(false);
+                    if (property == null && !freeForm) {
                         problems.add(where + "." + field.getKey() + ": is not a property in the spec");
+                    } else if (property == null) {
+                        continue;
                     } else {
                         schemaProblems(where + "." + field.getKey(), property, field.getValue(), problems);
                     }
