@@ -2,6 +2,7 @@ package dev.orderhub.api;
 
 import dev.orderhub.inventory.StockInputException;
 import dev.orderhub.messaging.ExceptionStore;
+import dev.orderhub.fulfilment.Fulfilments;
 import dev.orderhub.order.IllegalTransitionException;
 import dev.orderhub.order.InvalidOrderException;
 import dev.orderhub.order.InvalidShipmentException;
@@ -52,6 +53,11 @@ public class ApiErrors implements ErrorController {
     @ExceptionHandler(IllegalArgumentException.class)
     ResponseEntity<ApiError> invalidArgument(IllegalArgumentException e) {
         return answer(HttpStatus.BAD_REQUEST, "invalid_input", e.getMessage());
+    }
+
+    @ExceptionHandler(Fulfilments.FulfilmentRefusedException.class)
+    ResponseEntity<ApiError> fulfilmentRefused(Fulfilments.FulfilmentRefusedException e) {
+        return answer(HttpStatus.CONFLICT, "fulfilment_refused", e.getMessage());
     }
 
     @ExceptionHandler(InvalidShipmentException.class)

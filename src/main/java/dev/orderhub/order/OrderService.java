@@ -25,6 +25,7 @@ import dev.orderhub.messaging.EventTypes;
 import dev.orderhub.messaging.Outbox;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.context.event.EventListener;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -48,8 +49,11 @@ public class OrderService {
     private final ChannelRegistry channels;
     private final Outbox outbox;
     private final Clock clock;
+    private final ApplicationEventPublisher events;
 
-    OrderService(OrderStore store, StockLedger ledger, Bundles bundles, ChannelRegistry channels, Outbox outbox, Clock clock) {
+    OrderService(OrderStore store, StockLedger ledger, Bundles bundles, ChannelRegistry channels, Outbox outbox, Clock clock,
+                 ApplicationEventPublisher events) {
+        this.events = events;
         this.store = store;
         this.ledger = ledger;
         this.bundles = bundles;
@@ -268,7 +272,9 @@ public class OrderService {
             fillBackorders(released.stream().map(Reservation::sku).collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
         }
         ledger.announce(released, "RELEASE");
-        outbox.append(EventTypes.ORDER_CANCELLED, hubOrderId, new OrderCancelled(hubOrderId, current.getKey(), reason));
+        OrderCancelled cancelled = new OrderCancelled(hubOrderId, current.getKey(), reason);
+        outbox.append(EventTypes.ORDER_CANCELLED, hubOrderId, cancelled);
+        events.publishEvent(cancelled);
         return store.find(hubOrderId).orElseThrow();
     }
 
@@ -298,6 +304,45 @@ public class OrderService {
         store.appendEvent(hubOrderId, kind, null, null, detail, clock.instant());
         outbox.append(EventTypes.ALERT_RAISED, hubOrderId, new AlertRaised(alert, hubOrderId, detail));
         return true;
+    }
+
+    /**
+     * Routes a RESERVED order to a fulfilment target: its reservations move to the target's
+     * location (the stock it ships from) and the order becomes ROUTED. Returns null, or the
+     * sku that location is short of; then the caller must roll back (its reservations were
+     * already released). Refused and recorded for an order not RESERVED.
+     */
+    @Transactional(propagation = Propagation.MANDATORY, noRollbackFor = IllegalTransitionException.class)
+    public String routeTo(String hubOrderId, String location, String detail) {
+        Map.Entry<OrderStatus, FulfilmentMode> current = store.lock(hubOrderId)
+                .orElseThrow(() -> new OrderNotFoundException(hubOrderId));
+        Instant now = clock.instant();
+        if (current.getKey() != OrderStatus.RESERVED) {
+            refuse(hubOrderId, current.getKey(), OrderStatus.ROUTED, detail, now);
+        }
+        Order order = store.find(hubOrderId).orElseThrow();
+        List<Reservation> released = ledger.release(hubOrderId, detail);
+        Map<String, List<Bundles.Component>> bundleParts = bundles.componentsOf(order.lines().stream().map(OrderLine::sku).toList());
+        ReservationOutcome outcome = ledger.reserveAll(hubOrderId, order.shipBy(), toReserve(order.lines(), bundleParts),
+                List.of(location));
+        if (!outcome.reserved()) {
+            return outcome.shortSku();
+        }
+        ledger.announce(released, "RELEASE");
+        ledger.announce(outcome.reservations(), "RESERVE");
+        transition(hubOrderId, OrderStatus.RESERVED, OrderStatus.ROUTED, current.getValue(), detail, null, now);
+        return null;
+    }
+
+    /** The fulfilment target took the order: ROUTED becomes SENT_TO_FULFILMENT. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void sentToFulfilment(String hubOrderId) {
+        Map.Entry<OrderStatus, FulfilmentMode> current = store.lock(hubOrderId)
+                .orElseThrow(() -> new OrderNotFoundException(hubOrderId));
+        if (current.getKey() == OrderStatus.ROUTED) {
+            transition(hubOrderId, OrderStatus.ROUTED, OrderStatus.SENT_TO_FULFILMENT, current.getValue(),
+                    "accepted by the fulfilment target", null, clock.instant());
+        }
     }
 
     /** Moves an order along the lifecycle inside the caller's transaction (refused and recorded when not allowed). */
@@ -347,9 +392,6 @@ public class OrderService {
     }
 
     record OrderReserved(String hubOrderId, String channel, List<Reservation> reservations) {
-    }
-
-    record OrderCancelled(String hubOrderId, OrderStatus from, String reason) {
     }
 
     record AlertRaised(String kind, String subject, String detail) {

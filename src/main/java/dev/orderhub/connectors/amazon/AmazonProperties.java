@@ -11,10 +11,11 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
  * Amazon seller accounts the hub reads (orderhub.connectors.amazon.accounts.&lt;channel&gt;):
  * the SP-API region endpoint and the Login with Amazon token endpoint (configuration, so the
  * hub can be pointed at a stub), the app's credentials and the seller's refresh token (from
- * the environment), its marketplaces, and how orders are polled.
+ * the environment), its marketplaces, and how orders are polled. {@code mcfAccount} names the
+ * account whose FBA stock ships Multi-Channel Fulfilment orders (target amazon-mcf).
  */
 @ConfigurationProperties("orderhub.connectors.amazon")
-public record AmazonProperties(Long pollIntervalMs, Map<String, Account> accounts) {
+public record AmazonProperties(Long pollIntervalMs, Map<String, Account> accounts, String mcfAccount) {
     // pollIntervalMs is read by the routes as a placeholder too (connectors/amazon/*.camel.yaml).
 
     public AmazonProperties {

@@ -77,6 +77,8 @@ class AmazonOrdersTest {
         registry.add("orderhub.channels.amazon-test.stock-sink.connector", () -> "amazon");
         registry.add("orderhub.channels.amazon-test.buffer.units", () -> "0");
         registry.add("orderhub.connectors.amazon.feed-interval-ms", () -> "3600000");
+        registry.add("orderhub.connectors.amazon.mcf-account", () -> "amazon-test");
+        registry.add("orderhub.connectors.amazon.mcf-interval-ms", () -> "3600000");
         registry.add("orderhub.locations.fba-test.name", () -> "FBA (stub)");
         registry.add("orderhub.locations.fba-test.kind", () -> "CHANNEL_OWNED");
         registry.add("orderhub.locations.fba-test.owner", () -> "amazon-test");
@@ -103,6 +105,9 @@ class AmazonOrdersTest {
 
     @Autowired
     AmazonFeeds feeds;
+
+    @Autowired
+    AmazonMcf mcf;
 
     @Autowired
     org.apache.camel.ProducerTemplate producer;
@@ -515,6 +520,86 @@ class AmazonOrdersTest {
         assertRequestsMatchTheSpec();
     }
 
+    private long at(String sku, String location, String field) {
+        for (JsonNode level : hub.get("/api/stock/" + sku).json().path("locations")) {
+            if (level.path("location").asText().equals(location)) {
+                return level.path(field).asLong();
+            }
+        }
+        return -1;
+    }
+
+    private String webshopOrderRoutedToMcf(String sku, int qty) {
+        String id = hub.post("/api/channels/webshop/orders", dev.orderhub.OrderJson.of("MCF-" + sku, sku, qty)).text("hubOrderId");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "RESERVED".equals(hub.get("/api/orders/" + id).text("status")));
+        HubClient.Response routed = hub.post("/api/orders/" + id + "/fulfilment", "{\"target\":\"amazon-mcf\"}");
+        assertThat(routed.status()).as(routed.body()).isEqualTo(202);
+        return id;
+    }
+
+    @Test
+    void anOrderFromAnotherChannelShipsThroughMcfAndALostAnswerNeverCreatesASecondOne() {
+        String sku = "MCF-" + run + "-1";
+        hub.setStock(sku, "main", 5);
+        hub.setStock(sku, "fba-test", 10);
+        String id = webshopOrderRoutedToMcf(sku, 2);
+        assertThat(hub.get("/api/orders/" + id).text("status")).isEqualTo("ROUTED");
+        assertThat(at(sku, "main", "reserved")).isZero();
+        assertThat(at(sku, "fba-test", "reserved")).as("the reservation moved to the stock MCF ships from").isEqualTo(2);
+
+        STUB.loseMcfAnswers(1);
+        int creates = STUB.mcfCreates();
+        mcf.work();
+        assertThat(hub.get("/api/orders/" + id + "/fulfilment").text("status")).isEqualTo("PENDING");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            mcf.work();
+            return "SENT".equals(hub.get("/api/orders/" + id + "/fulfilment").text("status"));
+        });
+        assertThat(STUB.mcfCreates() - creates).as("the retry found the first attempt instead of creating again").isEqualTo(1);
+        assertThat(STUB.mcfOrder(id).path("request").path("items").get(0).path("sellerSku").asText()).isEqualTo(sku);
+        assertThat(hub.get("/api/orders/" + id).text("status")).isEqualTo("SENT_TO_FULFILMENT");
+
+        STUB.shipMcf(id, 4242, "DHL", "JJDMCF" + run);
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            mcf.work();
+            return "SHIPPED".equals(hub.get("/api/orders/" + id).text("status"));
+        });
+        assertThat(hub.get("/api/orders/" + id + "/shipments").body()).contains("JJDMCF" + run).contains("Amazon MCF");
+        assertThat(at(sku, "fba-test", "onHand")).isEqualTo(8);
+        assertThat(at(sku, "fba-test", "reserved")).isZero();
+        assertThat(at(sku, "main", "onHand")).isEqualTo(5);
+        assertThat(hub.get("/api/orders/" + id + "/fulfilment").text("status")).isEqualTo("SHIPPED");
+        assertRequestsMatchTheSpec();
+    }
+
+    @Test
+    void cancellingAnMcfOrderInTheHubCancelsItAtAmazonAndWhatCannotGoThereIsRefused() {
+        String sku = "MCF-" + run + "-2";
+        hub.setStock(sku, "main", 5);
+        hub.setStock(sku, "fba-test", 3);
+        String id = webshopOrderRoutedToMcf(sku, 1);
+        mcf.work();
+        assertThat(hub.get("/api/orders/" + id).text("status")).isEqualTo("SENT_TO_FULFILMENT");
+
+        assertThat(hub.post("/api/orders/" + id + "/cancel", null).status()).isEqualTo(200);
+        assertThat(hub.get("/api/orders/" + id + "/fulfilment").text("status")).isEqualTo("CANCEL_REQUESTED");
+        mcf.work();
+        assertThat(STUB.mcfOrder(id).path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(hub.get("/api/orders/" + id + "/fulfilment").text("status")).isEqualTo("CANCELLED");
+        assertThat(at(sku, "fba-test", "reserved")).isZero();
+
+        String tooMany = hub.post("/api/channels/webshop/orders", dev.orderhub.OrderJson.of("MCF-BIG-" + sku, sku, 4)).text("hubOrderId");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "RESERVED".equals(hub.get("/api/orders/" + tooMany).text("status")));
+        HubClient.Response refused = hub.post("/api/orders/" + tooMany + "/fulfilment", "{\"target\":\"amazon-mcf\"}");
+        assertThat(refused.status()).isEqualTo(409);
+        assertThat(refused.text("detail")).contains("not enough stock for sku " + sku + " at fba-test");
+        assertThat(hub.get("/api/orders/" + tooMany).text("status")).isEqualTo("RESERVED");
+        assertThat(at(sku, "main", "reserved")).as("the reservation stayed where it was").isEqualTo(4);
+        assertThat(hub.post("/api/orders/" + tooMany + "/fulfilment", "{\"target\":\"carrier-pigeon\"}").text("detail"))
+                .contains("\"carrier-pigeon\" is not a fulfilment target");
+        assertRequestsMatchTheSpec();
+    }
+
     private int pageRequests() {
         return (int) STUB.requests().stream().filter(r -> r.path().startsWith("/orders/")).count();
     }
@@ -526,9 +611,11 @@ class AmazonOrdersTest {
         SpecContract inventory = new SpecContract("fba-inventory-api-model/fbaInventory.json");
         SpecContract listings = new SpecContract("listings-items-api-model/listingsItems_2021-08-01.json");
         SpecContract feedsModel = new SpecContract("feeds-api-model/feeds_2021-06-30.json");
+        SpecContract outbound = new SpecContract("fulfillment-outbound-api-model/fulfillmentOutbound_2020-07-01.json");
         List<String> problems = new ArrayList<>();
         List<SpApiStub.Request> sent = STUB.requests().stream().filter(r -> !r.path().startsWith("/auth/")).toList();
         sent.forEach(request -> problems.addAll((request.path().startsWith("/orders/v0/") ? ordersV0
+                : request.path().startsWith("/fba/outbound/") ? outbound
                 : request.path().startsWith("/fba/") ? inventory
                 : request.path().startsWith("/listings/") ? listings
                 : request.path().startsWith("/feeds/") ? feedsModel : orders).problems(request)));

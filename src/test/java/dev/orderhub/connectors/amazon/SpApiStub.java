@@ -63,6 +63,10 @@ public final class SpApiStub implements AutoCloseable {
     private final Map<String, String> documents = new ConcurrentHashMap<>();
     private final Map<String, ObjectNode> feeds = new ConcurrentHashMap<>();
     private final AtomicInteger feedSerial = new AtomicInteger();
+    private final Map<String, ObjectNode> mcfOrders = new ConcurrentHashMap<>();
+    private final Map<Integer, ObjectNode> mcfPackages = new ConcurrentHashMap<>();
+    private final AtomicInteger mcfCreates = new AtomicInteger();
+    private final AtomicInteger loseMcfAnswers = new AtomicInteger();
     private volatile long tokenSeconds = 3600;
     private volatile long grantDelayMillis = 0;
     private volatile String rateLimitHeader = "0.0056";
@@ -74,6 +78,7 @@ public final class SpApiStub implements AutoCloseable {
         server.createContext("/orders/v0/orders/", this::confirmShipment);
         server.createContext("/fba/inventory/v1/summaries", this::inventorySummaries);
         server.createContext("/listings/2021-08-01/items/", this::patchListingsItem);
+        server.createContext("/fba/outbound/2020-07-01/", this::mcf);
         server.createContext("/feeds/2021-06-30/", this::feeds);
         server.createContext("/upload/", this::upload);
         server.createContext("/download/", this::download);
@@ -159,6 +164,42 @@ public final class SpApiStub implements AutoCloseable {
     /** Amazon's fulfillable FBA quantity of a seller sku. */
     public void fba(String sellerSku, int fulfillable) {
         fba.put(sellerSku, fulfillable);
+    }
+
+    /** createFulfillmentOrder calls that created an order. */
+    public int mcfCreates() {
+        return mcfCreates.get();
+    }
+
+    /** The next n createFulfillmentOrder calls create the order but answer 500, as if the answer were lost. */
+    public void loseMcfAnswers(int n) {
+        loseMcfAnswers.set(n);
+    }
+
+    public JsonNode mcfOrder(String sellerFulfillmentOrderId) {
+        return mcfOrders.get(sellerFulfillmentOrderId);
+    }
+
+    /** Amazon ships the whole MCF order in one package with this tracking number. */
+    public void shipMcf(String sellerFulfillmentOrderId, int packageNumber, String carrier, String trackingNumber) {
+        ObjectNode order = mcfOrders.get(sellerFulfillmentOrderId);
+        ObjectNode shipment = order.withArray("shipments").addObject();
+        shipment.put("amazonShipmentId", "DzQ" + packageNumber);
+        shipment.put("fulfillmentCenterId", "LEJ1");
+        shipment.put("fulfillmentShipmentStatus", "SHIPPED");
+        shipment.put("shippingDate", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        ArrayNode items = shipment.putArray("fulfillmentShipmentItem");
+        for (JsonNode item : order.path("request").path("items")) {
+            items.addObject().put("sellerSku", item.path("sellerSku").asText())
+                    .put("sellerFulfillmentOrderItemId", item.path("sellerFulfillmentOrderItemId").asText())
+                    .put("quantity", item.path("quantity").asInt()).put("packageNumber", packageNumber);
+        }
+        shipment.putArray("fulfillmentShipmentPackage").addObject().put("packageNumber", packageNumber).put("carrierCode", carrier)
+                .put("trackingNumber", trackingNumber);
+        mcfPackages.put(packageNumber, JSON.createObjectNode().put("packageNumber", packageNumber)
+                .put("trackingNumber", trackingNumber).put("carrierCode", carrier)
+                .put("shipDate", shipment.path("shippingDate").asText()));
+        order.put("status", "COMPLETE");
     }
 
     /** The quantity Amazon shows for a seller sku (set by patchListingsItem or a processed feed). */
@@ -384,6 +425,77 @@ public final class SpApiStub implements AutoCloseable {
             return false;
         }
         return true;
+    }
+
+    private void mcf(HttpExchange exchange) throws IOException {
+        try (exchange) {
+            String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+            if (!authorised(exchange, new LinkedHashMap<>(), body.isEmpty() ? null : body)) {
+                return;
+            }
+            String path = exchange.getRequestURI().getPath().substring("/fba/outbound/2020-07-01".length());
+            String method = exchange.getRequestMethod();
+            if (method.equals("POST") && path.equals("/fulfillmentOrders")) {
+                JsonNode request = JSON.readTree(body);
+                String id = request.path("sellerFulfillmentOrderId").asText();
+                if (mcfOrders.containsKey(id)) {
+                    answer(exchange, 400, errors("InvalidInput", "A fulfillment order with sellerFulfillmentOrderId " + id
+                            + " already exists.", null));
+                    return;
+                }
+                ObjectNode order = JSON.createObjectNode();
+                order.set("request", request);
+                order.put("status", "RECEIVED");
+                mcfOrders.put(id, order);
+                mcfCreates.incrementAndGet();
+                if (loseMcfAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
+                    answer(exchange, 500, errors("InternalFailure", "We encountered an internal error.", null));
+                    return;
+                }
+                answer(exchange, 200, "{}");
+            } else if (method.equals("GET") && path.startsWith("/fulfillmentOrders/")) {
+                ObjectNode order = mcfOrders.get(path.substring("/fulfillmentOrders/".length()));
+                if (order == null) {
+                    answer(exchange, 404, errors("NotFound", "Requested order not found", null));
+                    return;
+                }
+                JsonNode request = order.path("request");
+                ObjectNode payload = JSON.createObjectNode();
+                ObjectNode fo = payload.putObject("payload").putObject("fulfillmentOrder");
+                for (String field : List.of("sellerFulfillmentOrderId", "marketplaceId", "displayableOrderId", "displayableOrderDate",
+                        "displayableOrderComment", "shippingSpeedCategory")) {
+                    fo.set(field, request.path(field));
+                }
+                fo.set("destinationAddress", request.path("destinationAddress"));
+                fo.put("receivedDate", request.path("displayableOrderDate").asText());
+                fo.put("fulfillmentOrderStatus", order.path("status").asText());
+                fo.put("statusUpdatedDate", Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+                ((ObjectNode) payload.path("payload")).putArray("fulfillmentOrderItems");
+                ((ObjectNode) payload.path("payload")).set("fulfillmentShipments", order.path("shipments").isMissingNode()
+                        ? JSON.createArrayNode() : order.path("shipments"));
+                ((ObjectNode) payload.path("payload")).putArray("returnItems");
+                ((ObjectNode) payload.path("payload")).putArray("returnAuthorizations");
+                answer(exchange, 200, payload.toString());
+            } else if (method.equals("PUT") && path.endsWith("/cancel")) {
+                String id = path.substring("/fulfillmentOrders/".length(), path.length() - "/cancel".length());
+                ObjectNode order = mcfOrders.get(id);
+                if (order == null) {
+                    answer(exchange, 404, errors("NotFound", "Requested order not found", null));
+                } else if (order.path("status").asText().equals("COMPLETE")) {
+                    answer(exchange, 400, errors("InvalidInput", "The fulfillment order has shipped and cannot be cancelled.", null));
+                } else {
+                    order.put("status", "CANCELLED");
+                    answer(exchange, 200, "{}");
+                }
+            } else if (method.equals("GET") && path.equals("/tracking")) {
+                int packageNumber = Integer.parseInt(parse(exchange.getRequestURI().getRawQuery()).get("packageNumber"));
+                ObjectNode details = mcfPackages.get(packageNumber);
+                answer(exchange, details == null ? 404 : 200, details == null ? errors("NotFound", "No such package", null)
+                        : JSON.createObjectNode().set("payload", details).toString());
+            } else {
+                answer(exchange, 404, errors("NotFound", "No such operation.", null));
+            }
+        }
     }
 
     private void patchListingsItem(HttpExchange exchange) throws IOException {

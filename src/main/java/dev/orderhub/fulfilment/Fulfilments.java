@@ -1,0 +1,143 @@
+package dev.orderhub.fulfilment;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.OffsetDateTime;
+import java.time.ZoneOffset;
+import java.util.List;
+import java.util.Optional;
+
+import dev.orderhub.order.IllegalTransitionException;
+import dev.orderhub.order.OrderCancelled;
+import dev.orderhub.order.OrderService;
+import org.springframework.context.event.EventListener;
+import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.stereotype.Service;
+import org.springframework.transaction.annotation.Propagation;
+import org.springframework.transaction.annotation.Transactional;
+
+/**
+ * Sending orders to fulfilment targets: {@code POST /api/orders/{id}/fulfilment {"target"}}
+ * routes a RESERVED order there (its reservations move to the target's location, the order is
+ * ROUTED); the target's connector then sends it (SENT, the order SENT_TO_FULFILMENT), follows
+ * it and records its shipments, and cancels it when the order is cancelled in the hub.
+ */
+@Service
+public class Fulfilments {
+
+    public static final String PENDING = "PENDING";
+    public static final String SENT = "SENT";
+    public static final String SHIPPED = "SHIPPED";
+    public static final String FAILED = "FAILED";
+    public static final String CANCEL_REQUESTED = "CANCEL_REQUESTED";
+    public static final String CANCELLED = "CANCELLED";
+
+    /** One order's fulfilment as the API shows it. */
+    public record Fulfilment(String hubOrderId, String target, String status, int attempts, String lastError,
+                             Instant createdAt, Instant updatedAt) {
+    }
+
+    /** The order cannot go to that target (unknown target, not enough stock there, wrong status). */
+    public static class FulfilmentRefusedException extends RuntimeException {
+        public FulfilmentRefusedException(String message) {
+            super(message);
+        }
+    }
+
+    private final List<FulfilmentTarget> targets;
+    private final OrderService orders;
+    private final JdbcClient jdbc;
+    private final Clock clock;
+
+    public Fulfilments(List<FulfilmentTarget> targets, OrderService orders, JdbcClient jdbc, Clock clock) {
+        this.targets = targets;
+        this.orders = orders;
+        this.jdbc = jdbc;
+        this.clock = clock;
+    }
+
+    /** Routes the order to the target; the same target again changes nothing (answers the current state). */
+    @Transactional(noRollbackFor = IllegalTransitionException.class)
+    public Fulfilment route(String hubOrderId, String targetId) {
+        FulfilmentTarget target = targets.stream().filter(t -> t.id().equals(targetId)).findFirst()
+                .orElseThrow(() -> new FulfilmentRefusedException("target: \"" + targetId + "\" is not a fulfilment target here"
+                        + (targets.isEmpty() ? " (none is configured)" : "; known: "
+                        + String.join(", ", targets.stream().map(FulfilmentTarget::id).toList()))));
+        Optional<Fulfilment> existing = find(hubOrderId);
+        if (existing.isPresent()) {
+            if (existing.get().target().equals(targetId)) {
+                return existing.get();
+            }
+            throw new FulfilmentRefusedException("order " + hubOrderId + " is already routed to " + existing.get().target());
+        }
+        String shortSku = orders.routeTo(hubOrderId, target.location(), "routed to " + targetId);
+        if (shortSku != null) {
+            throw new FulfilmentRefusedException("order " + hubOrderId + ": not enough stock for sku " + shortSku + " at "
+                    + target.location() + ", where " + targetId + " ships from");
+        }
+        OffsetDateTime now = now();
+        jdbc.sql("INSERT INTO fulfilments (hub_order_id, target, status, attempts, next_attempt_at, created_at, updated_at) "
+                        + "VALUES (:order, :target, 'PENDING', 0, :now, :now, :now)")
+                .param("order", hubOrderId).param("target", targetId).param("now", now).update();
+        return find(hubOrderId).orElseThrow();
+    }
+
+    public Optional<Fulfilment> find(String hubOrderId) {
+        return jdbc.sql("SELECT hub_order_id, target, status, attempts, last_error, created_at, updated_at FROM fulfilments "
+                        + "WHERE hub_order_id = :order")
+                .param("order", hubOrderId)
+                .query((rs, n) -> new Fulfilment(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        rs.getString(5), rs.getObject(6, OffsetDateTime.class).toInstant(),
+                        rs.getObject(7, OffsetDateTime.class).toInstant()))
+                .optional();
+    }
+
+    /** The target's fulfilments in this status whose next attempt is due. */
+    public List<String> due(String targetId, String status, int limit) {
+        return jdbc.sql("SELECT hub_order_id FROM fulfilments WHERE target = :target AND status = :status "
+                        + "AND next_attempt_at <= :now ORDER BY next_attempt_at LIMIT :limit")
+                .param("target", targetId).param("status", status).param("now", now()).param("limit", limit)
+                .query(String.class).list();
+    }
+
+    /** The target took the order. */
+    @Transactional
+    public void sent(String hubOrderId) {
+        set(hubOrderId, SENT, null);
+        orders.sentToFulfilment(hubOrderId);
+    }
+
+    /** Sets the status (and the error, if any), counting the attempt. */
+    @Transactional
+    public void set(String hubOrderId, String status, String error) {
+        jdbc.sql("UPDATE fulfilments SET status = :status, last_error = :error, attempts = attempts + 1, updated_at = :now "
+                        + "WHERE hub_order_id = :order")
+                .param("status", status).param("error", truncate(error)).param("now", now()).param("order", hubOrderId).update();
+    }
+
+    /** Not done this time: tried again after {@code waitMillis}. */
+    @Transactional
+    public void later(String hubOrderId, String error, long waitMillis) {
+        jdbc.sql("UPDATE fulfilments SET last_error = :error, attempts = attempts + 1, next_attempt_at = :next, "
+                        + "updated_at = :now WHERE hub_order_id = :order")
+                .param("error", truncate(error)).param("next", clock.instant().plusMillis(waitMillis).atOffset(ZoneOffset.UTC))
+                .param("now", now()).param("order", hubOrderId).update();
+    }
+
+    /** An order cancelled in the hub is cancelled at its target too (or never sent, if it was not yet). */
+    @EventListener
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void onOrderCancelled(OrderCancelled cancelled) {
+        jdbc.sql("UPDATE fulfilments SET status = CASE WHEN status = 'PENDING' THEN 'CANCELLED' ELSE 'CANCEL_REQUESTED' END, "
+                        + "next_attempt_at = :now, updated_at = :now WHERE hub_order_id = :order AND status IN ('PENDING', 'SENT')")
+                .param("now", now()).param("order", cancelled.hubOrderId()).update();
+    }
+
+    private OffsetDateTime now() {
+        return OffsetDateTime.now(clock).withOffsetSameInstant(ZoneOffset.UTC);
+    }
+
+    private static String truncate(String text) {
+        return text == null || text.length() <= 2000 ? text : text.substring(0, 2000);
+    }
+}
