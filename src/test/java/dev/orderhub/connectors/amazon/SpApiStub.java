@@ -12,6 +12,7 @@ import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
@@ -74,16 +75,47 @@ public final class SpApiStub implements AutoCloseable {
     public SpApiStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         server.createContext("/auth/o2/token", this::token);
-        server.createContext("/orders/2026-01-01/orders", this::searchOrders);
-        server.createContext("/orders/v0/orders/", this::confirmShipment);
-        server.createContext("/fba/inventory/v1/summaries", this::inventorySummaries);
-        server.createContext("/listings/2021-08-01/items/", this::patchListingsItem);
-        server.createContext("/fba/outbound/2020-07-01/", this::mcf);
-        server.createContext("/feeds/2021-06-30/", this::feeds);
+        server.createContext("/orders/2026-01-01/orders", sandboxFirst(this::searchOrders));
+        server.createContext("/orders/v0/orders/", sandboxFirst(this::confirmShipment));
+        server.createContext("/fba/inventory/v1/summaries", sandboxFirst(this::inventorySummaries));
+        server.createContext("/listings/2021-08-01/items/", sandboxFirst(this::patchListingsItem));
+        server.createContext("/fba/outbound/2020-07-01/", sandboxFirst(this::mcf));
+        server.createContext("/feeds/2021-06-30/", sandboxFirst(this::feeds));
         server.createContext("/upload/", this::upload);
         server.createContext("/download/", this::download);
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
+    }
+
+    /** The spec's sandbox static cases of the operations this stub implements (empty without ../shared/specs). */
+    static final SandboxCases SANDBOX = new SandboxCases(Map.of(
+            "orders-api-model/ordersV0.json", List.of("confirmShipment"),
+            "orders-api-model/orders_2026-01-01.json", List.of("searchOrders", "getOrder"),
+            "listings-items-api-model/listingsItems_2021-08-01.json", List.of("patchListingsItem"),
+            "feeds-api-model/feeds_2021-06-30.json", List.of("createFeed", "createFeedDocument", "getFeed", "getFeedDocument"),
+            "fba-inventory-api-model/fbaInventory.json", List.of("getInventorySummaries"),
+            "fulfillment-outbound-api-model/fulfillmentOutbound_2020-07-01.json",
+            List.of("createFulfillmentOrder", "getFulfillmentOrder", "cancelFulfillmentOrder", "getPackageTrackingDetails")));
+
+    /** A request that is one of the spec's sandbox cases gets the sandbox's answer; anything else the stub's behaviour. */
+    private com.sun.net.httpserver.HttpHandler sandboxFirst(com.sun.net.httpserver.HttpHandler behaviour) {
+        return exchange -> {
+            byte[] body = exchange.getRequestBody().readAllBytes();
+            Optional<SandboxCases.Case> sandbox = SANDBOX.match(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
+                    parse(exchange.getRequestURI().getRawQuery()), new String(body, StandardCharsets.UTF_8));
+            if (sandbox.isPresent()) {
+                try (exchange) {
+                    if (sandbox.get().status() == 204) {
+                        exchange.sendResponseHeaders(204, -1);
+                    } else {
+                        answer(exchange, sandbox.get().status(), sandbox.get().response().toString());
+                    }
+                }
+                return;
+            }
+            exchange.setStreams(new java.io.ByteArrayInputStream(body), exchange.getResponseBody());
+            behaviour.handle(exchange);
+        };
     }
 
     public String endpoint() {
