@@ -13,7 +13,7 @@ import dev.orderhub.channel.ChannelProperties.Buffer;
  */
 public record Channel(String id, String name, String kind, List<String> locations, Buffer buffer, Long maxAvailable,
                       @JsonIgnore Map<String, Buffer> skuBuffers, @JsonIgnore Map<String, String> listingToHub,
-                      StockSink stockSink, @JsonIgnore Webhook webhook) {
+                      StockSink stockSink, @JsonIgnore Webhook webhook, String fulfilmentTarget) {
 
     /** Whether the channel sends signed order webhooks (a secret is configured). */
     public boolean signsWebhooks() {

@@ -23,12 +23,13 @@ public record ChannelProperties(Map<String, LocationConfig> locations, Map<Strin
     /**
      * A channel: the locations serving its merchant-fulfilled listings in priority order, its
      * safety buffer (with per-sku overrides), the most it may ever be offered, its listing
-     * skus that differ from hub skus, where its stock is pushed, and the secret its signed
-     * order webhooks carry.
+     * skus that differ from hub skus, where its stock is pushed, the secret its signed order
+     * webhooks carry, and the fulfilment target its reserved orders are sent to (none: the
+     * seller ships them, or routes them one by one through the API).
      */
     public record ChannelConfig(String name, String kind, List<String> locations, Buffer buffer, Long maxAvailable,
                                 Map<String, Buffer> skuBuffers, Map<String, String> skus, StockSinkConfig stockSink,
-                                WebhookConfig webhook) {
+                                WebhookConfig webhook, String fulfilmentTarget) {
     }
 
     /**

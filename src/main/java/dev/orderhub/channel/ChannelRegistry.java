@@ -62,7 +62,7 @@ public class ChannelRegistry {
         }
         return new Channel(id, cfg.name() == null ? id : cfg.name(), cfg.kind() == null ? "NATIVE" : cfg.kind(), served,
                 buffer, cfg.maxAvailable(), Map.copyOf(skuBuffers), cfg.skus() == null ? Map.of() : Map.copyOf(cfg.skus()),
-                cfg.stockSink() == null ? null : sink(id, cfg.stockSink(), connectors), webhook(id, cfg.webhook()));
+                cfg.stockSink() == null ? null : sink(id, cfg.stockSink(), connectors), webhook(id, cfg.webhook()), cfg.fulfilmentTarget());
     }
 
     /** Signed webhooks need a real secret: an empty one (an unset environment variable) turns them off. */

@@ -28,7 +28,7 @@ class ChannelRegistryTest {
     }
 
     private static ChannelConfig channel(List<String> served, Buffer buffer, StockSinkConfig sink) {
-        return new ChannelConfig(null, null, served, buffer, null, null, null, sink, null);
+        return new ChannelConfig(null, null, served, buffer, null, null, null, sink, null, null);
     }
 
     private static StockSinkConfig webhook(Map<String, String> properties) {

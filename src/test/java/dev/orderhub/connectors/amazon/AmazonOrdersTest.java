@@ -79,6 +79,10 @@ class AmazonOrdersTest {
         registry.add("orderhub.connectors.amazon.feed-interval-ms", () -> "3600000");
         registry.add("orderhub.connectors.amazon.mcf-account", () -> "amazon-test");
         registry.add("orderhub.connectors.amazon.mcf-interval-ms", () -> "3600000");
+        registry.add("orderhub.channels.mcf-shop.name", () -> "Shop shipped by Amazon MCF");
+        registry.add("orderhub.channels.mcf-shop.locations[0]", () -> "main");
+        registry.add("orderhub.channels.mcf-shop.fulfilment-target", () -> "amazon-mcf");
+        registry.add("orderhub.fulfilment.auto-route-interval-ms", () -> "3600000");
         registry.add("orderhub.locations.fba-test.name", () -> "FBA (stub)");
         registry.add("orderhub.locations.fba-test.kind", () -> "CHANNEL_OWNED");
         registry.add("orderhub.locations.fba-test.owner", () -> "amazon-test");
@@ -108,6 +112,9 @@ class AmazonOrdersTest {
 
     @Autowired
     AmazonMcf mcf;
+
+    @Autowired
+    dev.orderhub.fulfilment.AutoRouting autoRouting;
 
     @Autowired
     org.apache.camel.ProducerTemplate producer;
@@ -598,6 +605,32 @@ class AmazonOrdersTest {
         assertThat(hub.post("/api/orders/" + tooMany + "/fulfilment", "{\"target\":\"carrier-pigeon\"}").text("detail"))
                 .contains("\"carrier-pigeon\" is not a fulfilment target");
         assertRequestsMatchTheSpec();
+    }
+
+    @Test
+    void aChannelConfiguredForMcfHasItsReservedOrdersRoutedThereAndARefusalWaitsForAPerson() {
+        String sku = "AUTO-" + run;
+        hub.setStock(sku, "main", 10);
+        hub.setStock(sku, "fba-test", 2);
+        String fits = hub.post("/api/channels/mcf-shop/orders", dev.orderhub.OrderJson.of("AUTO-1-" + run, sku, 2)).text("hubOrderId");
+        String tooBig = hub.post("/api/channels/mcf-shop/orders", dev.orderhub.OrderJson.of("AUTO-2-" + run, sku, 3)).text("hubOrderId");
+        await().atMost(Duration.ofSeconds(10)).until(() -> "RESERVED".equals(hub.get("/api/orders/" + fits).text("status"))
+                && "RESERVED".equals(hub.get("/api/orders/" + tooBig).text("status")));
+
+        autoRouting.routeReserved();
+
+        assertThat(hub.get("/api/orders/" + fits).text("status")).isEqualTo("ROUTED");
+        assertThat(hub.get("/api/orders/" + tooBig).text("status")).isEqualTo("RESERVED");
+        assertThat(hub.get("/api/exceptions?source=fulfilment:auto-route").body()).contains(tooBig)
+                .contains("not enough stock for sku " + sku + " at fba-test");
+        autoRouting.routeReserved();
+        assertThat(hub.get("/api/exceptions?source=fulfilment:auto-route").json().path("items")).as("not tried again by itself")
+                .filteredOn(item -> item.path("payload").asText().contains(tooBig)).hasSize(1);
+
+        hub.setStock(sku, "fba-test", 10);
+        HubClient.Response retried = hub.post("/api/orders/" + tooBig + "/fulfilment", "{\"target\":\"amazon-mcf\"}");
+        assertThat(retried.status()).as(retried.body()).isEqualTo(202);
+        assertThat(hub.get("/api/orders/" + tooBig).text("status")).isEqualTo("ROUTED");
     }
 
     private int pageRequests() {
