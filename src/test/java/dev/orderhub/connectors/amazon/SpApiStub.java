@@ -100,6 +100,8 @@ public final class SpApiStub implements AutoCloseable {
     /** A request that is one of the spec's sandbox cases gets the sandbox's answer; anything else the stub's behaviour. */
     private com.sun.net.httpserver.HttpHandler sandboxFirst(com.sun.net.httpserver.HttpHandler behaviour) {
         return exchange -> {
+            // Amazon announces the usage plan it applied on every answer.
+            exchange.getResponseHeaders().add("x-amzn-RateLimit-Limit", rateLimitHeader);
             byte[] body = exchange.getRequestBody().readAllBytes();
             Optional<SandboxCases.Case> sandbox = SANDBOX.match(exchange.getRequestMethod(), exchange.getRequestURI().getPath(),
                     parse(exchange.getRequestURI().getRawQuery()), new String(body, StandardCharsets.UTF_8));
@@ -314,7 +316,6 @@ public final class SpApiStub implements AutoCloseable {
             Map<String, String> headers = new LinkedHashMap<>();
             exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
             requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query, headers, null));
-            exchange.getResponseHeaders().add("x-amzn-RateLimit-Limit", rateLimitHeader);
             Instant expiry = tokens.get(headers.getOrDefault("x-amz-access-token", ""));
             if (expiry == null || expiry.isBefore(Instant.now())) {
                 answer(exchange, 403, errors("Unauthorized", "Access to requested resource is denied.",
