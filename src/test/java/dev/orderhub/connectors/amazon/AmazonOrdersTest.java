@@ -2,7 +2,6 @@ package dev.orderhub.connectors.amazon;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.net.URI;
 import java.time.Duration;
@@ -638,7 +637,11 @@ class AmazonOrdersTest {
     }
 
     private static void assertRequestsMatchTheSpec() {
-        assumeTrue(SpecContract.available(), "the published SP-API models are not beside the project (../shared/specs)");
+        if (!SpecContract.available()) {
+            // A user's clone without ../shared/specs: the scenario still counts, the contract check
+            // cannot run here (SpecContractTest and SandboxCasesTest report that skip with its reason).
+            return;
+        }
         SpecContract orders = new SpecContract("orders-api-model/orders_2026-01-01.json");
         SpecContract ordersV0 = new SpecContract("orders-api-model/ordersV0.json");
         SpecContract inventory = new SpecContract("fba-inventory-api-model/fbaInventory.json");
