@@ -53,16 +53,7 @@ class AmazonBenchmark {
 
     @DynamicPropertySource
     static void account(DynamicPropertyRegistry registry) {
-        registry.add("orderhub.channels.amazon-bench.name", () -> "Amazon (bench stub)");
-        registry.add("orderhub.channels.amazon-bench.locations[0]", () -> "main");
-        String account = "orderhub.connectors.amazon.accounts.amazon-bench.";
-        registry.add(account + "endpoint", STUB::endpoint);
-        registry.add(account + "token-url", STUB::tokenUrl);
-        registry.add(account + "client-id", () -> SpApiStub.CLIENT_ID);
-        registry.add(account + "client-secret", () -> SpApiStub.CLIENT_SECRET);
-        registry.add(account + "refresh-token", () -> SpApiStub.REFRESH_TOKEN);
-        registry.add(account + "marketplace-ids[0]", () -> "A1PA6795UKMFR9");
-        registry.add(account + "page-size", () -> "100");
+        STUB.registerAccount(registry, CHANNEL, 100);
     }
 
     @Autowired

@@ -59,17 +59,9 @@ class AmazonOrdersTest {
 
     @DynamicPropertySource
     static void accountOnTheStub(DynamicPropertyRegistry registry) {
-        registry.add("orderhub.channels.amazon-test.name", () -> "Amazon (stub)");
+        STUB.registerAccount(registry, CHANNEL, 10);
         registry.add("orderhub.channels.amazon-test.kind", () -> "MARKETPLACE");
-        registry.add("orderhub.channels.amazon-test.locations[0]", () -> "main");
         String account = "orderhub.connectors.amazon.accounts.amazon-test.";
-        registry.add(account + "endpoint", STUB::endpoint);
-        registry.add(account + "token-url", STUB::tokenUrl);
-        registry.add(account + "client-id", () -> SpApiStub.CLIENT_ID);
-        registry.add(account + "client-secret", () -> SpApiStub.CLIENT_SECRET);
-        registry.add(account + "refresh-token", () -> SpApiStub.REFRESH_TOKEN);
-        registry.add(account + "marketplace-ids[0]", () -> "A1PA6795UKMFR9");
-        registry.add(account + "page-size", () -> "10");
         registry.add(account + "overlap-seconds", () -> "120");
         registry.add(account + "fba-location", () -> "fba-test");
         registry.add(account + "seller-id", () -> "A3STUBSELLER");

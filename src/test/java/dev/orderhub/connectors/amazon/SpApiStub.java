@@ -130,6 +130,20 @@ public final class SpApiStub implements AutoCloseable {
 
     // ---- what tests set up -------------------------------------------------------------------
 
+    /** Points the Amazon account of this channel at the stub (a channel in channels.yaml served by location main). */
+    public void registerAccount(org.springframework.test.context.DynamicPropertyRegistry registry, String channel, int pageSize) {
+        registry.add("orderhub.channels." + channel + ".name", () -> "Amazon (stub)");
+        registry.add("orderhub.channels." + channel + ".locations[0]", () -> "main");
+        String account = "orderhub.connectors.amazon.accounts." + channel + ".";
+        registry.add(account + "endpoint", this::endpoint);
+        registry.add(account + "token-url", this::tokenUrl);
+        registry.add(account + "client-id", () -> CLIENT_ID);
+        registry.add(account + "client-secret", () -> CLIENT_SECRET);
+        registry.add(account + "refresh-token", () -> REFRESH_TOKEN);
+        registry.add(account + "marketplace-ids[0]", () -> "A1PA6795UKMFR9");
+        registry.add(account + "page-size", () -> Integer.toString(pageSize));
+    }
+
     /** Adds or replaces an order (as searchOrders returns it). */
     public void put(ObjectNode order) {
         orders.put(order.path("orderId").asText(), order);
@@ -313,13 +327,7 @@ public final class SpApiStub implements AutoCloseable {
     private void searchOrders(HttpExchange exchange) throws IOException {
         try (exchange) {
             Map<String, String> query = parse(exchange.getRequestURI().getRawQuery());
-            Map<String, String> headers = new LinkedHashMap<>();
-            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
-            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query, headers, null));
-            Instant expiry = tokens.get(headers.getOrDefault("x-amz-access-token", ""));
-            if (expiry == null || expiry.isBefore(Instant.now())) {
-                answer(exchange, 403, errors("Unauthorized", "Access to requested resource is denied.",
-                        expiry == null ? "The access token you provided is not valid." : "The access token you provided has expired."));
+            if (!authorised(exchange, new LinkedHashMap<>(), null)) {
                 return;
             }
             if (throttleNext.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -371,18 +379,12 @@ public final class SpApiStub implements AutoCloseable {
         try (exchange) {
             String path = exchange.getRequestURI().getPath();
             String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-            Map<String, String> headers = new LinkedHashMap<>();
-            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
-            requests.add(new Request(exchange.getRequestMethod(), path, Map.of(), headers, body));
+            if (!authorised(exchange, new LinkedHashMap<>(), body)) {
+                return;
+            }
             java.util.regex.Matcher m = java.util.regex.Pattern.compile("^/orders/v0/orders/([^/]+)/shipmentConfirmation$").matcher(path);
             if (!m.matches() || !"POST".equals(exchange.getRequestMethod())) {
                 answer(exchange, 404, errors("NotFound", "No such operation.", null));
-                return;
-            }
-            Instant expiry = tokens.get(headers.getOrDefault("x-amz-access-token", ""));
-            if (expiry == null || expiry.isBefore(Instant.now())) {
-                answer(exchange, 403, errors("Unauthorized", "Access to requested resource is denied.",
-                        "The access token you provided has expired."));
                 return;
             }
             if (failConfirmations.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -414,13 +416,7 @@ public final class SpApiStub implements AutoCloseable {
     private void inventorySummaries(HttpExchange exchange) throws IOException {
         try (exchange) {
             Map<String, String> query = parse(exchange.getRequestURI().getRawQuery());
-            Map<String, String> headers = new LinkedHashMap<>();
-            exchange.getRequestHeaders().forEach((k, v) -> headers.put(k.toLowerCase(), v.get(0)));
-            requests.add(new Request(exchange.getRequestMethod(), exchange.getRequestURI().getPath(), query, headers, null));
-            Instant expiry = tokens.get(headers.getOrDefault("x-amz-access-token", ""));
-            if (expiry == null || expiry.isBefore(Instant.now())) {
-                answer(exchange, 403, errors("Unauthorized", "Access to requested resource is denied.",
-                        "The access token you provided has expired."));
+            if (!authorised(exchange, new LinkedHashMap<>(), null)) {
                 return;
             }
             List<Map.Entry<String, Integer>> all = new ArrayList<>(fba.entrySet());
@@ -454,7 +450,7 @@ public final class SpApiStub implements AutoCloseable {
         Instant expiry = tokens.get(headers.getOrDefault("x-amz-access-token", ""));
         if (expiry == null || expiry.isBefore(Instant.now())) {
             answer(exchange, 403, errors("Unauthorized", "Access to requested resource is denied.",
-                    "The access token you provided has expired."));
+                    expiry == null ? "The access token you provided is not valid." : "The access token you provided has expired."));
             return false;
         }
         return true;
