@@ -21,6 +21,7 @@ import dev.orderhub.order.InvalidOrderException;
 import dev.orderhub.order.OrderIngress;
 import dev.orderhub.order.OrderService;
 import dev.orderhub.order.OrderStatus;
+import dev.orderhub.order.OrderSubmission;
 import dev.orderhub.order.OrderValidator;
 import org.apache.camel.ProducerTemplate;
 import org.slf4j.Logger;
@@ -170,25 +171,30 @@ public class AmazonOrders {
         String payload = order.toString();
         String orderId = order.path("orderId").asText("");
         boolean cancelledOnAmazon = "CANCELLED".equals(order.path("fulfillment").path("fulfillmentStatus").asText());
-        try {
-            if (cancelledOnAmazon) {
-                return cancel(channel, orderId);
-            }
-            JsonNode canonical = json.readTree(producer.requestBody(MAPPING, payload, String.class));
-            OrderIngress.Receipt receipt = ingress.submit(OrderValidator.validate(channel, canonical));
-            return receipt.accepted() ? Outcome.IMPORTED : Outcome.REPEAT;
-        } catch (InvalidOrderException e) {
-            exceptions.park("amazon:" + channel + ":orders", "Amazon order " + (orderId.isEmpty() ? "(no orderId)" : orderId)
-                    + ": " + e.getMessage(), payload);
-            return Outcome.PARKED;
-        } catch (JsonProcessingException | RuntimeException e) {
-            if (e instanceof SpApiClient.SpApiException || e instanceof org.springframework.dao.DataAccessException) {
-                throw (RuntimeException) e;
-            }
-            exceptions.park("amazon:" + channel + ":orders", "Amazon order " + (orderId.isEmpty() ? "(no orderId)" : orderId)
-                    + " cannot be mapped: " + e.getMessage(), payload);
-            return Outcome.PARKED;
+        if (cancelledOnAmazon) {
+            return cancel(channel, orderId);
         }
+        JsonNode canonical;
+        try {
+            canonical = json.readTree(producer.requestBody(MAPPING, payload, String.class));
+        } catch (JsonProcessingException | org.apache.camel.CamelExecutionException e) {
+            return park(channel, orderId, "cannot be mapped: " + e.getMessage(), payload);
+        }
+        OrderSubmission submission;
+        try {
+            submission = OrderValidator.validate(channel, canonical);
+        } catch (InvalidOrderException e) {
+            return park(channel, orderId, e.getMessage(), payload);
+        }
+        // Anything failing from here (broker, database) fails the poll: the cursor stays, the next poll reads it again.
+        OrderIngress.Receipt receipt = ingress.submit(submission);
+        return receipt.accepted() ? Outcome.IMPORTED : Outcome.REPEAT;
+    }
+
+    private Outcome park(String channel, String orderId, String reason, String payload) {
+        exceptions.park("amazon:" + channel + ":orders", "Amazon order " + (orderId.isEmpty() ? "(no orderId)" : orderId)
+                + ": " + reason, payload);
+        return Outcome.PARKED;
     }
 
     private Outcome cancel(String channel, String orderId) {
