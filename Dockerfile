@@ -14,6 +14,7 @@ WORKDIR /app
 COPY --from=build /src/target/orderhub-*.jar /app/orderhub.jar
 COPY routes /app/routes
 COPY config /app/config
+COPY connectors /app/connectors
 RUN mkdir -p /app/data && chown orderhub /app/data
 USER orderhub
 ENV ORDERHUB_DATA_DIR=/app/data ORDERHUB_BROKER_HOST=0.0.0.0
