@@ -504,6 +504,14 @@ class AmazonOrdersTest {
         assertThat(uploaded.path("messages").get(0).path("operationType").asText()).isEqualTo("PATCH");
         assertThat(uploaded.path("messages").get(0).path("patches").get(0).path("path").asText())
                 .isEqualTo("/attributes/fulfillment_availability");
+        if (SpecContract.available()) {
+            // The feed document against the published JSON Schemas of JSON_LISTINGS_FEED v2.
+            List<String> problems = new ArrayList<>(new SpecContract("schemas/feeds/listings-feed-schema-v2.json")
+                    .documentProblems(uploaded));
+            SpecContract message = new SpecContract("schemas/feeds/listings-feed-message-schema-v2.json");
+            uploaded.path("messages").forEach(m -> problems.addAll(message.documentProblems(m)));
+            assertThat(problems).isEmpty();
+        }
 
         await().atMost(Duration.ofSeconds(10)).until(() -> {
             feeds.followAll();

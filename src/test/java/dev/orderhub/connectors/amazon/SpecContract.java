@@ -34,6 +34,13 @@ final class SpecContract {
         }
     }
 
+    /** What is wrong with this document against a JSON Schema file of the specs (its root schema). */
+    List<String> documentProblems(JsonNode document) {
+        List<String> problems = new ArrayList<>();
+        schemaProblems("document", spec, document, problems);
+        return problems;
+    }
+
     static boolean available() {
         return Files.isDirectory(SPECS);
     }

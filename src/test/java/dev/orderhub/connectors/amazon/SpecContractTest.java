@@ -33,6 +33,16 @@ class SpecContractTest {
     }
 
     @Test
+    void listingsFeedMessagesAreCheckedAgainstTheFeedsJsonSchema() throws Exception {
+        SpecContract message = new SpecContract("schemas/feeds/listings-feed-message-schema-v2.json");
+        com.fasterxml.jackson.databind.JsonNode bad = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                "{\"messageId\":\"one\",\"operationType\":\"PATCH\",\"productType\":\"PRODUCT\",\"colour\":\"red\"}");
+
+        assertThat(message.documentProblems(bad)).anyMatch(p -> p.contains("messageId: must be an integer"))
+                .anyMatch(p -> p.contains("sku: is required")).anyMatch(p -> p.contains("colour: is not a property"));
+    }
+
+    @Test
     void confirmShipmentBodiesAreCheckedAgainstTheSchema() {
         SpecContract v0 = new SpecContract("orders-api-model/ordersV0.json");
         String body = "{\"marketplaceId\":\"A1PA6795UKMFR9\",\"packageDetail\":{\"packageReferenceId\":\"1\",\"carrierCode\":\"DHL\","
