@@ -53,13 +53,13 @@ class OrderStore {
                     .addValue("currency", s.currency())
                     .addValue("buyerName", s.buyer() == null ? null : s.buyer().name())
                     .addValue("buyerEmail", s.buyer() == null ? null : s.buyer().email())
-                    .addValue("name", s.shipTo().name())
-                    .addValue("line1", s.shipTo().line1())
-                    .addValue("line2", s.shipTo().line2())
-                    .addValue("city", s.shipTo().city())
-                    .addValue("region", s.shipTo().region())
-                    .addValue("postal", s.shipTo().postalCode())
-                    .addValue("country", s.shipTo().country())
+                    .addValue("name", s.shipTo() == null ? null : s.shipTo().name())
+                    .addValue("line1", s.shipTo() == null ? null : s.shipTo().line1())
+                    .addValue("line2", s.shipTo() == null ? null : s.shipTo().line2())
+                    .addValue("city", s.shipTo() == null ? null : s.shipTo().city())
+                    .addValue("region", s.shipTo() == null ? null : s.shipTo().region())
+                    .addValue("postal", s.shipTo() == null ? null : s.shipTo().postalCode())
+                    .addValue("country", s.shipTo() == null ? null : s.shipTo().country())
                     .addValue("acceptedAt", utc(acceptedAt.get(i)))
                     .addValue("now", utc(now));
         }
@@ -281,7 +281,8 @@ class OrderStore {
         return new Header(rs.getString(1), rs.getString(2), rs.getString(3), OrderStatus.valueOf(rs.getString(4)),
                 FulfilmentMode.valueOf(rs.getString(5)), instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9),
                 buyerName == null && buyerEmail == null ? null : new Buyer(buyerName, buyerEmail),
-                new Address(rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16),
+                rs.getString(12) == null && rs.getString(13) == null ? null
+                        : new Address(rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16),
                         rs.getString(17), rs.getString(18)),
                 rs.getString(19), instant(rs, 20), instant(rs, 21), rs.getLong(22));
     }

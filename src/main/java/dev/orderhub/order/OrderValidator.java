@@ -52,7 +52,9 @@ public final class OrderValidator {
             problems.add("currency: \"" + currency + "\" is not an ISO 4217 currency code");
         }
         Buyer buyer = buyer(body.get("buyer"));
-        Address shipTo = address(body.get("shipTo"));
+        // A channel-fulfilled order (FBA...) may come without an address: the channel ships it.
+        JsonNode address = body.get("shipTo");
+        Address shipTo = mode == FulfilmentMode.CHANNEL && (address == null || address.isNull()) ? null : address(address);
         List<OrderLine> lines = lines(body.get("lines"));
         if (!problems.isEmpty()) {
             throw new InvalidOrderException(problems);

@@ -200,7 +200,9 @@ class AmazonOrdersTest {
         ObjectNode prime = SpApiStub.order(orderId(1), "MERCHANT", true, at, sku, "2");
         STUB.put(SpApiStub.order(orderId(0), "MERCHANT", false, at, sku, "1"));
         STUB.put(prime);
-        STUB.put(SpApiStub.order(orderId(2), "AMAZON", false, at, sku, "5"));
+        ObjectNode fbaWithoutAddress = SpApiStub.order(orderId(2), "AMAZON", false, at, sku, "5");
+        fbaWithoutAddress.remove("recipient"); // withheld without a Restricted Data Token
+        STUB.put(fbaWithoutAddress);
 
         amazon.poll(CHANNEL);
         awaitImported(orderId(0), orderId(1));
@@ -218,6 +220,7 @@ class AmazonOrdersTest {
                 .isEqualTo(Instant.parse(prime.path("fulfillment").path("shipByWindow").path("latestDateTime").asText()));
         JsonNode fba = hubOrder(orderId(2));
         assertThat(fba.path("fulfilmentMode").asText()).isEqualTo("CHANNEL");
+        assertThat(fba.has("shipTo")).as("Amazon ships it; the hub records it without an address").isFalse();
         // FBA: Amazon ships from its own stock; the seller's stock is not reserved for it.
         assertThat(hub.get("/api/stock/" + sku).json().path("reserved").asLong()).isEqualTo(3);
         assertRequestsMatchTheSpec();
