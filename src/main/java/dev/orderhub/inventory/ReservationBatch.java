@@ -18,9 +18,9 @@ import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
  * Reservations for many orders in one transaction, with a handful of statements instead of
  * several per order line. {@link StockLedger#openBatch} locks and reads every stock row the
  * batch can touch, in (sku, location) order; reservations are then decided against those
- * locked figures in memory, order by order, with the same rule as
- * {@link StockLedger#reserveAll} (whole order or nothing, each line at the first location of
- * the channel that can hold it); {@link #flush} writes them as batched statements. The
+ * locked figures in memory, order by order (whole order or nothing, each line at the first
+ * location of the channel that can hold it); {@link #flush} writes them as batched statements.
+ * {@link StockLedger#reserveAll} is a batch of one order. The
  * conditional UPDATE stays as a guard: if a row did not hold what was read, the flush fails
  * and the transaction rolls back.
  */

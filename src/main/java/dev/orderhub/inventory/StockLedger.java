@@ -21,11 +21,8 @@ import org.springframework.context.ApplicationEventPublisher;
 import org.springframework.jdbc.core.namedparam.NamedParameterJdbcTemplate;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
-import org.springframework.transaction.PlatformTransactionManager;
-import org.springframework.transaction.TransactionDefinition;
 import org.springframework.transaction.annotation.Propagation;
 import org.springframework.transaction.annotation.Transactional;
-import org.springframework.transaction.support.TransactionTemplate;
 
 /**
  * The stock ledger: on hand and reserved per (sku, location). Every reservation is one
@@ -40,17 +37,14 @@ public class StockLedger {
     private final Outbox outbox;
     private final ApplicationEventPublisher events;
     private final Clock clock;
-    private final TransactionTemplate savepoint;
 
     public StockLedger(JdbcClient jdbc, NamedParameterJdbcTemplate batchJdbc, Outbox outbox,
-                       ApplicationEventPublisher events, Clock clock, PlatformTransactionManager transactions) {
+                       ApplicationEventPublisher events, Clock clock) {
         this.jdbc = jdbc;
         this.batchJdbc = batchJdbc;
         this.outbox = outbox;
         this.events = events;
         this.clock = clock;
-        this.savepoint = new TransactionTemplate(transactions);
-        this.savepoint.setPropagationBehavior(TransactionDefinition.PROPAGATION_NESTED);
     }
 
     /** The skus among these that the hub knows: stock has been set for them at some location, or they are bundles. */
@@ -86,47 +80,17 @@ public class StockLedger {
 
     /**
      * Reserves every line of an order or none: each line at the first of {@code locations}
-     * that can hold it. On a shortfall everything this call reserved is rolled back to a
-     * savepoint and the outcome names the short sku. Runs inside the caller's transaction.
+     * that can hold it; the outcome names the short sku otherwise, and nothing is written.
+     * The same rule and statements as a batch of intake (a {@link ReservationBatch} of one
+     * order), including its stock.changed events. Runs inside the caller's transaction.
      */
     @Transactional(propagation = Propagation.MANDATORY)
     public ReservationOutcome reserveAll(String hubOrderId, Instant shipBy, List<LineToReserve> lines,
                                          List<String> locations) {
-        // Lock rows in one order (by sku) so concurrent multi-line orders cannot deadlock.
-        List<LineToReserve> ordered = new ArrayList<>(lines);
-        ordered.sort(Comparator.comparing(LineToReserve::sku).thenComparing(LineToReserve::lineId));
-        OffsetDateTime now = now();
-        ReservationOutcome outcome = savepoint.execute(status -> {
-            List<Reservation> held = new ArrayList<>();
-            for (LineToReserve line : ordered) {
-                Optional<String> at = locations.stream().filter(location -> tryReserve(line, location, now)).findFirst();
-                if (at.isEmpty()) {
-                    status.setRollbackOnly();
-                    return new ReservationOutcome(List.of(), line.sku());
-                }
-                held.add(new Reservation(hubOrderId, line.lineId(), line.sku(), at.get(), line.qty()));
-            }
-            return new ReservationOutcome(held, null);
-        });
-        if (outcome.reserved()) {
-            for (Reservation r : outcome.reservations()) {
-                jdbc.sql("INSERT INTO reservations (hub_order_id, line_id, sku, location, qty, ship_by, reserved_at) "
-                                + "VALUES (:order, :line, :sku, :location, :qty, :shipBy, :now)")
-                        .param("order", hubOrderId).param("line", r.lineId()).param("sku", r.sku())
-                        .param("location", r.location()).param("qty", r.qty())
-                        .param("shipBy", shipBy == null ? null : shipBy.atOffset(ZoneOffset.UTC)).param("now", now)
-                        .update();
-                recordMovement(r.sku(), r.location(), "RESERVE", 0, r.qty(), null, hubOrderId, "order", now);
-            }
-        }
+        ReservationBatch batch = openBatch(lines.stream().map(LineToReserve::sku).toList(), Set.of());
+        ReservationOutcome outcome = batch.reserve(hubOrderId, shipBy, lines, locations);
+        batch.flush();
         return outcome;
-    }
-
-    private boolean tryReserve(LineToReserve line, String location, OffsetDateTime now) {
-        return jdbc.sql("UPDATE stock SET reserved = reserved + :qty, updated_at = :now "
-                        + "WHERE sku = :sku AND location = :location AND on_hand - reserved >= :qty")
-                .param("qty", line.qty()).param("now", now).param("sku", line.sku()).param("location", location)
-                .update() == 1;
     }
 
     /**

@@ -255,7 +255,6 @@ public class OrderService {
                         "stock arrived", null, now);
                 outbox.append(EventTypes.ORDER_RESERVED, waiting.hubOrderId(),
                         new OrderReserved(waiting.hubOrderId(), channel.id(), outcome.reservations()));
-                ledger.announce(outcome.reservations(), "RESERVE");
             }
         }
     }
@@ -329,7 +328,6 @@ public class OrderService {
             return outcome.shortSku();
         }
         ledger.announce(released, "RELEASE");
-        ledger.announce(outcome.reservations(), "RESERVE");
         transition(hubOrderId, OrderStatus.RESERVED, OrderStatus.ROUTED, current.getValue(), detail, null, now);
         return null;
     }
