@@ -98,11 +98,11 @@ public class StockLedger {
      * (all of it when the whole line ships; a bundle line's components in proportion) comes
      * off both on hand and reserved, with a SHIP movement, and stock.changed is published.
      *
-     * @param shipped quantity shipped now per order line id
-     * @param ordered quantity ordered per order line id
+     * @param shipped   quantity shipped now per order line id
+     * @param unshipped quantity of each line not shipped before this shipment (what its reservations still hold)
      */
     @Transactional(propagation = Propagation.MANDATORY)
-    public List<Reservation> ship(String hubOrderId, Map<String, Integer> shipped, Map<String, Integer> ordered) {
+    public List<Reservation> ship(String hubOrderId, Map<String, Integer> shipped, Map<String, Integer> unshipped) {
         List<Reservation> consumed = new ArrayList<>();
         OffsetDateTime now = now();
         List<Reservation> held = reservationsOf(hubOrderId);
@@ -112,7 +112,7 @@ public class StockLedger {
             if (qty == null) {
                 continue;
             }
-            int perUnit = r.qty() / Math.max(1, remainingUnits(hubOrderId, line, ordered.get(line)));
+            int perUnit = r.qty() / Math.max(1, unshipped.getOrDefault(line, 0));
             int units = Math.min(r.qty(), perUnit * qty);
             if (units <= 0) {
                 continue;
@@ -133,14 +133,6 @@ public class StockLedger {
         }
         announce(consumed, "SHIP");
         return consumed;
-    }
-
-    /** Units of the line not yet shipped, as the reservations still hold them (the line's share per unit stays fixed). */
-    private int remainingUnits(String hubOrderId, String line, Integer ordered) {
-        Integer alreadyShipped = jdbc.sql("SELECT COALESCE(SUM(sl.qty), 0) FROM shipment_lines sl JOIN shipments s "
-                        + "ON s.shipment_id = sl.shipment_id WHERE s.hub_order_id = :order AND sl.line_id = :line")
-                .param("order", hubOrderId).param("line", line).query(Integer.class).single();
-        return (ordered == null ? 0 : ordered) - alreadyShipped;
     }
 
     /** Releases everything held for an order (cancel, backorder). Returns what was released. */

@@ -89,8 +89,9 @@ public class Shipments {
             throw new InvalidShipmentException("order " + hubOrderId + " is fulfilled by its channel (fulfilmentMode CHANNEL): "
                     + "the channel ships it");
         }
+        Order order = store.find(hubOrderId).orElseThrow();
         Map<String, Integer> ordered = new LinkedHashMap<>();
-        store.linesOf(hubOrderId).forEach(line -> ordered.put(line.lineId(), line.qty()));
+        order.lines().forEach(line -> ordered.put(line.lineId(), line.qty()));
         Map<String, Integer> shippedBefore = shippedSoFar(hubOrderId);
         Map<String, Integer> now = new LinkedHashMap<>();
         if (request.lines() == null || request.lines().isEmpty()) {
@@ -131,7 +132,9 @@ public class Shipments {
         if (!SHIPPABLE.contains(current.getKey())) {
             orders.refuse(hubOrderId, current.getKey(), target, "shipment " + request.trackingNumber(), at);
         }
-        ledger.ship(hubOrderId, now, ordered);
+        Map<String, Integer> unshipped = new LinkedHashMap<>();
+        ordered.forEach((line, qty) -> unshipped.put(line, qty - shippedBefore.getOrDefault(line, 0)));
+        ledger.ship(hubOrderId, now, unshipped);
         Instant shippedAt = request.shippedAt() == null ? at : request.shippedAt();
         jdbc.sql("INSERT INTO shipments (shipment_id, hub_order_id, carrier, service, tracking_number, shipped_at, recorded_at) "
                         + "VALUES (:id, :order, :carrier, :service, :tracking, :shippedAt, :now)")
@@ -149,7 +152,6 @@ public class Shipments {
         }
         Shipment shipment = new Shipment(shipmentId, hubOrderId, request.carrier(), request.service(),
                 request.trackingNumber(), shippedAt, now.entrySet().stream().map(e -> new Line(e.getKey(), e.getValue())).toList());
-        Order order = store.find(hubOrderId).orElseThrow();
         outbox.append(EventTypes.ORDER_SHIPPED, hubOrderId, new OrderShipped(hubOrderId, order.channel(),
                 order.channelOrderId(), target, shipment));
         if (confirmers.orderedStream().anyMatch(c -> c.confirms(order.channel()))) {
