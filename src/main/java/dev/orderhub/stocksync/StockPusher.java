@@ -13,6 +13,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
+import dev.orderhub.channel.Backoff;
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.channel.RateLimiter;
@@ -151,7 +152,7 @@ public class StockPusher implements DisposableBean {
             boolean throttled = outcome.status() == 429;
             int attempts = claimed.stream().mapToInt(ChannelStockStore.Row::attempts).max().orElse(0);
             Instant retryAt = throttled ? now.plusMillis(Math.max(outcome.retryAfterMillis(), 1))
-                    : now.plusMillis(Math.min(maxBackoffMs, backoffMs << Math.min(attempts, 20)));
+                    : now.plusMillis(Backoff.millis(backoffMs, attempts, maxBackoffMs));
             store.failed(channel.id(), skus, outcome.error(), retryAt, !throttled);
             int inARow = throttled ? failuresInARow(channel).get() : failuresInARow(channel).incrementAndGet();
             if (!throttled && inARow == retryBudget) {

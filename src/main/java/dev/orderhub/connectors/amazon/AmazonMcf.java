@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orderhub.channel.Backoff;
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.fulfilment.FulfilmentTarget;
@@ -102,7 +103,7 @@ public class AmazonMcf implements FulfilmentTarget {
             step.run();
         } catch (SpApiClient.SpApiException e) {
             int attempts = fulfilments.find(hubOrderId).map(Fulfilments.Fulfilment::attempts).orElse(0);
-            fulfilments.later(hubOrderId, e.getMessage(), Math.min(600_000, backoffMs << Math.min(attempts, 16)));
+            fulfilments.later(hubOrderId, e.getMessage(), Backoff.millis(backoffMs, attempts, 600_000));
         }
     }
 

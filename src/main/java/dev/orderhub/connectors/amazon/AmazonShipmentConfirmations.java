@@ -10,6 +10,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orderhub.channel.Backoff;
 import dev.orderhub.channel.ShipmentConfirmer;
 import dev.orderhub.messaging.ClusterLeases;
 import dev.orderhub.messaging.ExceptionStore;
@@ -122,7 +123,7 @@ public class AmazonShipmentConfirmations implements ShipmentConfirmer {
     }
 
     private void retryLater(String shipmentId, int attempts, String error) {
-        long wait = Math.min(600_000, backoffMs << Math.min(attempts, 16));
+        long wait = Backoff.millis(backoffMs, attempts, 600_000);
         LOG.info("confirmShipment for shipment {} not accepted ({}); next try in {} ms", shipmentId, error, wait);
         jdbc.sql("UPDATE channel_confirmations SET attempts = :attempts, last_error = :error, next_attempt_at = :next "
                         + "WHERE shipment_id = :id")
