@@ -1,16 +1,20 @@
 package dev.orderhub.fulfilment;
 
 import java.util.List;
+import java.util.Map;
 
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.messaging.ClusterLeases;
 import dev.orderhub.messaging.ExceptionStore;
+import dev.orderhub.order.IllegalTransitionException;
 import org.springframework.stereotype.Component;
 
 /**
  * Route fulfilment-auto-route: sends the reserved orders of channels configured with a
- * {@code fulfilmentTarget} to that target, on one instance per cluster.
+ * {@code fulfilmentTarget} (channels.yaml) to that target, on one instance per cluster. One
+ * that cannot go (not enough stock there) stays where it is, is marked so it is not tried
+ * again by itself, and becomes an exception.
  */
 @Component("fulfilmentAutoRouting")
 public class AutoRouting {
@@ -42,7 +46,19 @@ public class AutoRouting {
         if (routedChannels.isEmpty() || !leases.holds("fulfilment-auto-route")) {
             return 0;
         }
-        return fulfilments.autoRoute(routedChannels, channel -> channels.channel(channel).orElseThrow().fulfilmentTarget(),
-                reason -> exceptions.park("fulfilment:auto-route", "automatic routing refused, order " + reason, reason));
+        int routed = 0;
+        for (Map.Entry<String, String> order : fulfilments.unrouted(routedChannels, 200)) {
+            String target = channels.channel(order.getValue()).orElseThrow().fulfilmentTarget();
+            try {
+                fulfilments.route(order.getKey(), target); // a transaction of its own per order
+                routed++;
+            } catch (Fulfilments.FulfilmentRefusedException | IllegalTransitionException e) {
+                // Stays where it is, not tried again by itself; routing it through the API tries again.
+                fulfilments.markRefused(order.getKey(), target);
+                exceptions.park("fulfilment:auto-route", "automatic routing refused, order " + order.getKey() + ": "
+                        + e.getMessage(), order.getKey() + ": " + e.getMessage());
+            }
+        }
+        return routed;
     }
 }

@@ -11,7 +11,6 @@ import java.util.Optional;
 import dev.orderhub.order.IllegalTransitionException;
 import dev.orderhub.order.OrderCancelled;
 import dev.orderhub.order.OrderService;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
@@ -50,12 +49,8 @@ public class Fulfilments {
     private final OrderService orders;
     private final JdbcClient jdbc;
     private final Clock clock;
-    /** This service through its proxy, so each automatic routing runs in a transaction of its own. */
-    private final ObjectProvider<Fulfilments> selfProvider;
 
-    public Fulfilments(List<FulfilmentTarget> targets, OrderService orders, JdbcClient jdbc, Clock clock,
-                       ObjectProvider<Fulfilments> selfProvider) {
-        this.selfProvider = selfProvider;
+    public Fulfilments(List<FulfilmentTarget> targets, OrderService orders, JdbcClient jdbc, Clock clock) {
         this.targets = targets;
         this.orders = orders;
         this.jdbc = jdbc;
@@ -92,33 +87,13 @@ public class Fulfilments {
         return find(hubOrderId).orElseThrow();
     }
 
-    /**
-     * Routes the RESERVED orders of channels configured with a fulfilment target (channels.yaml
-     * {@code fulfilmentTarget}) that are not routed yet. One that cannot go (not enough stock
-     * there) stays where it is, is marked so it is not tried again by itself, and becomes an
-     * exception; routing it through the API tries again. Returns how many were routed.
-     */
-    public int autoRoute(List<String> channelsWithTarget, java.util.function.Function<String, String> targetOf,
-                         java.util.function.Consumer<String> refused) {
-        if (channelsWithTarget.isEmpty()) {
-            return 0;
-        }
-        List<Map.Entry<String, String>> waiting = jdbc.sql("SELECT o.hub_order_id, o.channel FROM orders o WHERE o.status = 'RESERVED' "
+    /** RESERVED orders of these channels that were never routed: (hub order id, channel), oldest first. */
+    public List<Map.Entry<String, String>> unrouted(List<String> channels, int limit) {
+        return jdbc.sql("SELECT o.hub_order_id, o.channel FROM orders o WHERE o.status = 'RESERVED' "
                         + "AND o.channel IN (:channels) AND NOT EXISTS (SELECT 1 FROM fulfilments f WHERE f.hub_order_id = o.hub_order_id) "
-                        + "ORDER BY o.seq LIMIT 200")
-                .param("channels", channelsWithTarget)
+                        + "ORDER BY o.seq LIMIT :limit")
+                .param("channels", channels).param("limit", limit)
                 .query((rs, n) -> Map.entry(rs.getString(1), rs.getString(2))).list();
-        int routed = 0;
-        for (Map.Entry<String, String> order : waiting) {
-            try {
-                self().route(order.getKey(), targetOf.apply(order.getValue()));
-                routed++;
-            } catch (FulfilmentRefusedException | IllegalTransitionException e) {
-                self().markRefused(order.getKey(), targetOf.apply(order.getValue()));
-                refused.accept(order.getKey() + ": " + e.getMessage());
-            }
-        }
-        return routed;
     }
 
     /** Remembers that automatic routing of this order was refused, so it is not tried again by itself. */
@@ -128,10 +103,6 @@ public class Fulfilments {
         jdbc.sql("INSERT INTO fulfilments (hub_order_id, target, status, attempts, next_attempt_at, last_error, created_at, "
                         + "updated_at) VALUES (:order, :target, 'FAILED', 0, :now, 'ROUTE_REFUSED', :now, :now) ON CONFLICT DO NOTHING")
                 .param("order", hubOrderId).param("target", target).param("now", now).update();
-    }
-
-    private Fulfilments self() {
-        return selfProvider.getObject();
     }
 
     public Optional<Fulfilment> find(String hubOrderId) {
