@@ -41,15 +41,7 @@ class AmazonBenchmark {
     static final String CHANNEL = "amazon-bench";
     static final int ORDERS = Integer.getInteger("bench.amazon.orders", 5000);
     static final int SKUS = 500;
-    static final SpApiStub STUB;
-
-    static {
-        try {
-            STUB = new SpApiStub();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final SpApiStub STUB = SpApiStub.start();
 
     @DynamicPropertySource
     static void account(DynamicPropertyRegistry registry) {

@@ -47,15 +47,7 @@ import org.springframework.test.context.DynamicPropertySource;
 class AmazonOrdersTest {
 
     static final String CHANNEL = "amazon-test";
-    static final SpApiStub STUB;
-
-    static {
-        try {
-            STUB = new SpApiStub();
-        } catch (java.io.IOException e) {
-            throw new IllegalStateException(e);
-        }
-    }
+    static final SpApiStub STUB = SpApiStub.start();
 
     @DynamicPropertySource
     static void accountOnTheStub(DynamicPropertyRegistry registry) {

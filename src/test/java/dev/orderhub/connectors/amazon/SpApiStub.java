@@ -120,6 +120,15 @@ public final class SpApiStub implements AutoCloseable {
         };
     }
 
+    /** A running stub, for a test class's static field. */
+    public static SpApiStub start() {
+        try {
+            return new SpApiStub();
+        } catch (IOException e) {
+            throw new IllegalStateException("the SP-API stub cannot start", e);
+        }
+    }
+
     public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
