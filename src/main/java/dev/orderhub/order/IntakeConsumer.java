@@ -96,10 +96,6 @@ public class IntakeConsumer {
      */
     public record Incoming(String text, String unreadable, Instant acceptedAt) {
 
-        public Incoming(String text) {
-            this(text, null, null);
-        }
-
         static Incoming of(Message message) throws JMSException {
             Instant accepted = message.getJMSTimestamp() > 0 ? Instant.ofEpochMilli(message.getJMSTimestamp()) : null;
             if (message instanceof TextMessage text) {
