@@ -11,16 +11,38 @@ import java.time.Duration;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 
-/** Talks to the hub over real HTTP, as a channel, an ERP or a person with curl would. */
+/**
+ * Talks to the hub over real HTTP, as a channel, an ERP or a person with curl would. It sends
+ * the test admin key ({@link #TEST_ADMIN_KEY}, the bootstrap key of orderhub-test.yaml and of
+ * the benchmarks' hubs) unless made {@link #anonymous} or given another key.
+ */
 public final class HubClient {
 
+    /** The admin key test hubs are started with: a test-only value, never a real one. */
+    public static final String TEST_ADMIN_KEY = "test-admin-key-0123456789abcdef-not-real";
     private static final ObjectMapper JSON = new ObjectMapper();
 
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
     private final String base;
+    private final String key;
 
     public HubClient(int port) {
+        this(port, TEST_ADMIN_KEY);
+    }
+
+    private HubClient(int port, String key) {
         this.base = "http://127.0.0.1:" + port;
+        this.key = key;
+    }
+
+    /** A client that sends no Authorization header. */
+    public static HubClient anonymous(int port) {
+        return new HubClient(port, null);
+    }
+
+    /** A client that sends this API key. */
+    public static HubClient withKey(int port, String key) {
+        return new HubClient(port, key);
     }
 
     /** An answer: status, raw body and the body as JSON (null when it is not JSON). */
@@ -50,6 +72,9 @@ public final class HubClient {
     public Response send(String method, String path, String contentType, byte[] body, java.util.Map<String, String> headers) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).timeout(Duration.ofSeconds(30))
                 .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofByteArray(body));
+        if (key != null && !headers.containsKey("Authorization")) {
+            request.header("Authorization", "Bearer " + key);
+        }
         headers.forEach(request::header);
         if (contentType != null) {
             request.header("Content-Type", contentType);

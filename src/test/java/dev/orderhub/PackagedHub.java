@@ -49,8 +49,18 @@ public final class PackagedHub implements AutoCloseable {
         return this;
     }
 
+    /** A client with the test admin key, which this hub is started with (ORDERHUB_BOOTSTRAP_ADMIN_KEY). */
     public HubClient client() {
         return new HubClient(httpPort);
+    }
+
+    /** A client without a key: a person on this machine, as the README's walk-through calls it. */
+    public HubClient anonymousClient() {
+        return HubClient.anonymous(httpPort);
+    }
+
+    public int httpPort() {
+        return httpPort;
     }
 
     public int brokerPort() {
@@ -77,6 +87,7 @@ public final class PackagedHub implements AutoCloseable {
         builder.environment().put("ORDERHUB_DATA_DIR", dataDir.toString());
         builder.environment().put("PORT", Integer.toString(httpPort));
         builder.environment().put("ORDERHUB_BROKER_PORT", Integer.toString(brokerPort));
+        builder.environment().put("ORDERHUB_BOOTSTRAP_ADMIN_KEY", HubClient.TEST_ADMIN_KEY);
         builder.environment().putAll(environment);
         Files.writeString(log(), "=== start " + (++starts) + " ===\n", java.nio.file.StandardOpenOption.CREATE,
                 java.nio.file.StandardOpenOption.APPEND);

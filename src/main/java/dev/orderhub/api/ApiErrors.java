@@ -1,5 +1,6 @@
 package dev.orderhub.api;
 
+import dev.orderhub.security.NoKeyNeeded;
 import dev.orderhub.inventory.StockInputException;
 import dev.orderhub.messaging.ExceptionStore;
 import dev.orderhub.fulfilment.Fulfilments;
@@ -141,6 +142,7 @@ public class ApiErrors implements ErrorController {
     }
 
     /** Errors raised outside the controllers (servlet container, filters) land here. */
+    @NoKeyNeeded("the error page of a request that was already refused or failed")
     @RequestMapping("/error")
     ResponseEntity<ApiError> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);

@@ -1,5 +1,7 @@
 package dev.orderhub.api;
 
+import dev.orderhub.security.RequiresRole;
+import dev.orderhub.security.Role;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -33,6 +35,7 @@ public class BundleApi {
     }
 
     /** Defines or redefines a bundle: {@code {"components": [{"sku", "qty"}]}}. */
+    @RequiresRole(Role.OPERATOR)
     @PutMapping(path = "/{sku}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Bundle define(@PathVariable String sku, HttpServletRequest request) {
         JsonNode list = Fields.object(bodies.read(request)).get("components");
@@ -61,6 +64,7 @@ public class BundleApi {
         return get(sku);
     }
 
+    @RequiresRole(Role.VIEWER)
     @GetMapping("/{sku}")
     public Bundle get(@PathVariable String sku) {
         List<Bundles.Component> components = bundles.components(sku);

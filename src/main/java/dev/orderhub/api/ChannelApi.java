@@ -1,5 +1,7 @@
 package dev.orderhub.api;
 
+import dev.orderhub.security.RequiresRole;
+import dev.orderhub.security.Role;
 import java.util.Collection;
 
 import dev.orderhub.channel.Channel;
@@ -13,6 +15,7 @@ import org.springframework.web.bind.annotation.RestController;
 
 /** What is configured: channels and locations. */
 @RestController
+@RequiresRole({Role.VIEWER, Role.INTEGRATION})
 @RequestMapping(path = "/api", produces = MediaType.APPLICATION_JSON_VALUE)
 public class ChannelApi {
 

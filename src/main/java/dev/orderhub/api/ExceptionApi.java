@@ -1,5 +1,7 @@
 package dev.orderhub.api;
 
+import dev.orderhub.security.RequiresRole;
+import dev.orderhub.security.Role;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -35,6 +37,7 @@ public class ExceptionApi {
     public record ExceptionList(List<ParkedException> items, String next) {
     }
 
+    @RequiresRole(Role.VIEWER)
     @GetMapping
     public ExceptionList list(@RequestParam(required = false) String source, @RequestParam(required = false) String status,
                               @RequestParam(required = false) Integer limit, @RequestParam(required = false) String cursor) {
@@ -48,16 +51,19 @@ public class ExceptionApi {
         return new ExceptionList(page, more ? Cursors.encode(page.get(page.size() - 1).id()) : null);
     }
 
+    @RequiresRole(Role.VIEWER)
     @GetMapping("/{id}")
     public ParkedException one(@PathVariable long id) {
         return store.find(id).orElseThrow(() -> new ExceptionStore.ExceptionNotFoundException(id));
     }
 
+    @RequiresRole(Role.OPERATOR)
     @PostMapping("/{id}/replay")
     public ParkedException replay(@PathVariable long id) {
         return store.replay(id);
     }
 
+    @RequiresRole(Role.OPERATOR)
     @PostMapping(path = "/{id}/discard", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ParkedException discard(@PathVariable long id, HttpServletRequest request) {
         JsonNode note = bodies.read(request).get("note");

@@ -1,5 +1,7 @@
 package dev.orderhub.api;
 
+import dev.orderhub.security.RequiresRole;
+import dev.orderhub.security.Role;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orderhub.fulfilment.Fulfilments;
 import jakarta.servlet.http.HttpServletRequest;
@@ -26,6 +28,7 @@ public class FulfilmentApi {
     }
 
     /** 202: the order is ROUTED and its reservations moved to the target's stock; the target's connector sends it. */
+    @RequiresRole(Role.OPERATOR)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Fulfilments.Fulfilment> route(@PathVariable String hubOrderId, HttpServletRequest request) {
         JsonNode body = bodies.read(request);
@@ -33,6 +36,7 @@ public class FulfilmentApi {
         return ResponseEntity.status(HttpStatus.ACCEPTED).body(fulfilments.route(hubOrderId, target));
     }
 
+    @RequiresRole(Role.VIEWER)
     @GetMapping
     public Fulfilments.Fulfilment get(@PathVariable String hubOrderId) {
         return fulfilments.find(hubOrderId).orElseThrow(() ->

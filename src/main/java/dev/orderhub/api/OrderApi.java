@@ -1,5 +1,9 @@
 package dev.orderhub.api;
 
+import dev.orderhub.security.NoKeyNeeded;
+import dev.orderhub.security.Callers;
+import dev.orderhub.security.RequiresRole;
+import dev.orderhub.security.Role;
 import java.time.Clock;
 import java.util.List;
 
@@ -56,9 +60,17 @@ public class OrderApi {
     }
 
     /** 202 once the order is durably queued; 200 with the current status for a repeat. */
+    @RequiresRole(Role.INTEGRATION)
     @PostMapping(path = "/channels/{channel}/orders", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Accepted> submit(@PathVariable String channel, HttpServletRequest request) {
-        channels.channel(channel).orElseThrow(() -> ApiException.notFound("channel \"" + channel + "\" is not configured"));
+        Channel target = channels.channel(channel)
+                .orElseThrow(() -> ApiException.notFound("channel \"" + channel + "\" is not configured"));
+        if (target.signsWebhooks() && !(target.webhook().acceptsKeyedOrders() && Callers.current()
+                .filter(c -> c.identified() && c.channels().contains(channel) && c.mayAct(Role.INTEGRATION)).isPresent())) {
+            throw new ApiException(HttpStatus.FORBIDDEN, "signed_only", "channel " + channel + " takes its orders signed: "
+                    + "POST /api/channels/" + channel + "/webhooks/orders"
+                    + (target.webhook().acceptsKeyedOrders() ? " (or with an integration key for " + channel + ")" : ""));
+        }
         JsonNode body = bodies.read(request);
         OrderIngress.Receipt receipt = ingress.submit(OrderValidator.validate(channel, body));
         return ResponseEntity.status(receipt.accepted() ? HttpStatus.ACCEPTED : HttpStatus.OK)
@@ -70,6 +82,7 @@ public class OrderApi {
      * accepted only with a valid signature of the channel's secret over the timestamp and the
      * exact body bytes (401 otherwise, and nothing is queued). 404 for a channel without a secret.
      */
+    @NoKeyNeeded("the channel signs each webhook with its secret (X-Orderhub-Signature), checked here")
     @PostMapping(path = "/channels/{channel}/webhooks/orders", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Accepted> webhook(@PathVariable String channel, HttpServletRequest request) {
         Channel target = channels.channel(channel).orElseThrow(() -> ApiException.notFound("channel \"" + channel + "\" is not configured"));
@@ -90,6 +103,7 @@ public class OrderApi {
                 .body(new Accepted(receipt.hubOrderId(), receipt.status()));
     }
 
+    @RequiresRole(Role.VIEWER)
     @GetMapping("/orders/{hubOrderId}")
     public Order order(@PathVariable String hubOrderId) {
         return orders.find(hubOrderId).orElseThrow(() -> new OrderNotFoundException(hubOrderId));
@@ -99,6 +113,7 @@ public class OrderApi {
     public record OrderList(List<Order> items, String next) {
     }
 
+    @RequiresRole(Role.VIEWER)
     @GetMapping("/orders")
     public OrderList list(@RequestParam(required = false) String channel, @RequestParam(required = false) String status,
                           @RequestParam(required = false) String sku, @RequestParam(required = false) Integer limit,
@@ -116,6 +131,7 @@ public class OrderApi {
     }
 
     /** Cancels the order and releases its stock; 409 when its status does not allow it. */
+    @RequiresRole(Role.OPERATOR)
     @PostMapping(path = "/orders/{hubOrderId}/cancel")
     public Order cancel(@PathVariable String hubOrderId, HttpServletRequest request) {
         String reason = "cancelled through the API";

@@ -1,5 +1,7 @@
 package dev.orderhub.api;
 
+import dev.orderhub.security.RequiresRole;
+import dev.orderhub.security.Role;
 import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.format.DateTimeParseException;
@@ -40,6 +42,7 @@ public class ShipmentApi {
      * 201 with the shipment and the order's new status; 200 for the same parcel again (same
      * carrier and tracking number); no lines means everything not yet shipped.
      */
+    @RequiresRole(Role.OPERATOR)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
     public ResponseEntity<Recorded> record(@PathVariable String hubOrderId, HttpServletRequest request) {
         JsonNode body = Fields.object(bodies.read(request));
@@ -80,6 +83,7 @@ public class ShipmentApi {
                 .body(new Recorded(recorded.shipment(), recorded.orderStatus()));
     }
 
+    @RequiresRole(Role.VIEWER)
     @GetMapping
     public List<Shipments.Shipment> list(@PathVariable String hubOrderId) {
         return shipments.of(hubOrderId);

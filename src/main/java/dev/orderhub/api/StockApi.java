@@ -1,5 +1,7 @@
 package dev.orderhub.api;
 
+import dev.orderhub.security.RequiresRole;
+import dev.orderhub.security.Role;
 import java.net.URI;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -62,6 +64,7 @@ public class StockApi {
                            List<ChannelStock> channels) {
     }
 
+    @RequiresRole({Role.VIEWER, Role.INTEGRATION})
     @GetMapping("/{sku}")
     public SkuStock stock(@PathVariable String sku) {
         List<StockLevel> levels = ledger.levels(sku);
@@ -79,6 +82,7 @@ public class StockApi {
     }
 
     /** Absolute count (cycle count, ERP feed). */
+    @RequiresRole({Role.OPERATOR, Role.INTEGRATION})
     @PutMapping(path = "/{sku}/locations/{location}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public SkuStock count(@PathVariable String sku, @PathVariable String location, HttpServletRequest request,
                           @RequestHeader(name = "X-Actor", required = false) String actor) {
@@ -92,6 +96,7 @@ public class StockApi {
     }
 
     /** A delta with a reason (receipt, damage, correction, ...). */
+    @RequiresRole(Role.OPERATOR)
     @PostMapping(path = "/adjustments", consumes = MediaType.APPLICATION_JSON_VALUE)
     public SkuStock adjust(HttpServletRequest request, @RequestHeader(name = "X-Actor", required = false) String actor) {
         JsonNode body = bodies.read(request);
@@ -109,6 +114,7 @@ public class StockApi {
     }
 
     /** A whole stock file, {@code sku,location,onHand} per line: 202 with the import's id; progress at its location. */
+    @RequiresRole({Role.OPERATOR, Role.INTEGRATION})
     @PostMapping(path = "/imports", consumes = "text/csv")
     public ResponseEntity<ImportStarted> startImport(HttpServletRequest request,
                                                      @RequestHeader(name = "X-Actor", required = false) String actor)
@@ -127,6 +133,7 @@ public class StockApi {
     public record ImportStarted(String importId) {
     }
 
+    @RequiresRole({Role.VIEWER, Role.INTEGRATION})
     @GetMapping("/imports/{importId}")
     public StockImports.Progress importProgress(@PathVariable String importId) {
         return imports.progress(importId).orElseThrow(() -> ApiException.notFound("import " + importId + " does not exist"));
@@ -137,6 +144,7 @@ public class StockApi {
     }
 
     /** Every change to a sku's stock: what, how much, why, by whom, when. */
+    @RequiresRole(Role.VIEWER)
     @GetMapping("/{sku}/history")
     public History history(@PathVariable String sku, @RequestParam(required = false) Integer limit,
                            @RequestParam(required = false) String cursor) {

@@ -40,12 +40,16 @@ public record Channel(String id, String name, String kind, List<String> location
         return skuBuffers.getOrDefault(sku, buffer);
     }
 
-    /** The secret signing the channel's order webhooks and the timestamp tolerance; never shown. */
-    public record Webhook(String secret, int toleranceSeconds) {
+    /**
+     * The secret signing the channel's order webhooks and the timestamp tolerance; never shown.
+     * {@code acceptsKeyedOrders}: an integration key for this channel may also post its orders unsigned.
+     */
+    public record Webhook(String secret, int toleranceSeconds, boolean acceptsKeyedOrders) {
 
         @Override
         public String toString() {
-            return "Webhook[secret=****, toleranceSeconds=" + toleranceSeconds + "]";
+            return "Webhook[secret=****, toleranceSeconds=" + toleranceSeconds + ", acceptsKeyedOrders="
+                    + acceptsKeyedOrders + "]";
         }
     }
 

@@ -35,9 +35,11 @@ public record ChannelProperties(Map<String, LocationConfig> locations, Map<Strin
     /**
      * Signed order webhooks from the channel (POST /api/channels/{channel}/webhooks/orders): the
      * shared secret (from the environment, never in the file) and how far the signed timestamp
-     * may be from the hub's clock, in seconds (default 300).
+     * may be from the hub's clock, in seconds (default 300). Such a channel takes orders signed
+     * only; {@code acceptKeyedOrders: true} also lets an integration key named for the channel
+     * post them unsigned to POST /api/channels/{channel}/orders.
      */
-    public record WebhookConfig(String secret, Integer toleranceSeconds) {
+    public record WebhookConfig(String secret, Integer toleranceSeconds, Boolean acceptKeyedOrders) {
     }
 
     /** Units held back from a channel: a fixed number, a percentage of what is available, or both (the larger wins). */

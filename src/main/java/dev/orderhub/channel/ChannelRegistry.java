@@ -77,7 +77,7 @@ public class ChannelRegistry {
         if (tolerance < 1) {
             throw new IllegalStateException("channels.yaml: channel " + channel + " webhook.toleranceSeconds must be 1 or more");
         }
-        return new Channel.Webhook(cfg.secret(), tolerance);
+        return new Channel.Webhook(cfg.secret(), tolerance, Boolean.TRUE.equals(cfg.acceptKeyedOrders()));
     }
 
     private static Channel.StockSink sink(String channel, StockSinkConfig cfg, ConnectorManifests connectors) {

@@ -77,6 +77,7 @@ final class HubProcess implements AutoCloseable {
         env.put("ORDERHUB_DATA_DIR", dataDir.toString());
         env.put("PORT", String.valueOf(httpPort));
         env.put("ORDERHUB_BROKER_PORT", String.valueOf(brokerPort));
+        env.put("ORDERHUB_BOOTSTRAP_ADMIN_KEY", HubClient.TEST_ADMIN_KEY);
         if (externalBrokerUrl != null) {
             env.put("ORDERHUB_BROKER_URL", externalBrokerUrl);
         }

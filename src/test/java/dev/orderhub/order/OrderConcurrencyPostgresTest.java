@@ -42,6 +42,8 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 class OrderConcurrencyPostgresTest {
 
     private static final List<String> CHANNELS = List.of("webshop", "b2b", "pos", "manual");
+    /** The b2b channel's webhook secret in the test profile (orderhub-test.yaml). */
+    private static final String B2B_WEBHOOK_SECRET = "test-only-webhook-secret-not-real";
 
     @LocalServerPort
     int port;
@@ -100,6 +102,16 @@ class OrderConcurrencyPostgresTest {
             String json = OrderJson.of(sku + "-" + i, sku, 1);
             posts.add(() -> {
                 go.await();
+                if (channel.equals("b2b")) {
+                    // b2b has a webhook secret in the test profile: it takes its orders signed only.
+                    long now = java.time.Instant.now().getEpochSecond();
+                    return hub.send("POST", "/api/channels/b2b/webhooks/orders", "application/json",
+                            json.getBytes(java.nio.charset.StandardCharsets.UTF_8), java.util.Map.of(
+                                    dev.orderhub.channel.WebhookSignature.TIMESTAMP_HEADER, Long.toString(now),
+                                    dev.orderhub.channel.WebhookSignature.SIGNATURE_HEADER, dev.orderhub.channel.WebhookSignature
+                                            .sign(B2B_WEBHOOK_SECRET, now, json.getBytes(java.nio.charset.StandardCharsets.UTF_8))))
+                            .status();
+                }
                 return hub.post("/api/channels/" + channel + "/orders", json).status();
             });
         }

@@ -92,7 +92,7 @@ class OrderIntakeTest {
         String other = sku + "-B";
         hub.setStock(sku, "main", 5);
         hub.setStock(other, "main", 1);
-        String id = post("b2b", OrderJson.order("B2B-" + sku).line(sku, 3).line(other, 2).json());
+        String id = post("manual", OrderJson.order("B2B-" + sku).line(sku, 3).line(other, 2).json());
 
         JsonNode order = awaitStatus(id, "BACKORDERED");
         assertThat(order.get("events").get(1).get("detail").asText()).contains(other);
@@ -163,7 +163,7 @@ class OrderIntakeTest {
         hub.setStock(sku, "main", 0);
         String later = post("webshop", OrderJson.order("LATE-" + sku).line(sku, 2).shipBy("2026-12-10T12:00:00Z").json());
         awaitStatus(later, "BACKORDERED");
-        String sooner = post("b2b", OrderJson.order("SOON-" + sku).line(sku, 2).shipBy("2026-11-27T12:00:00Z").json());
+        String sooner = post("pos", OrderJson.order("SOON-" + sku).line(sku, 2).shipBy("2026-11-27T12:00:00Z").json());
         awaitStatus(sooner, "BACKORDERED");
 
         HubClient.Response receipt = hub.post("/api/stock/adjustments",
@@ -202,14 +202,14 @@ class OrderIntakeTest {
         hub.setStock(sku, "main", 100);
         List<String> ids = new ArrayList<>();
         for (int i = 0; i < 5; i++) {
-            ids.add(post("b2b", OrderJson.of("LIST-" + sku + "-" + i, sku, 1)));
+            ids.add(post("manual", OrderJson.of("LIST-" + sku + "-" + i, sku, 1)));
         }
         ids.forEach(id -> awaitStatus(id, "RESERVED"));
 
         List<String> seen = new ArrayList<>();
         String cursor = "";
         do {
-            JsonNode page = hub.get("/api/orders?channel=b2b&status=RESERVED&sku=" + sku + "&limit=2&cursor=" + cursor).json();
+            JsonNode page = hub.get("/api/orders?channel=manual&status=RESERVED&sku=" + sku + "&limit=2&cursor=" + cursor).json();
             assertThat(page.get("items").size()).isLessThanOrEqualTo(2);
             page.get("items").forEach(o -> seen.add(o.get("hubOrderId").asText()));
             cursor = page.get("next").isNull() ? null : page.get("next").asText();

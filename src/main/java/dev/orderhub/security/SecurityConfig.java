@@ -1,0 +1,120 @@
+package dev.orderhub.security;
+
+import java.util.Map;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+import org.springframework.core.env.Environment;
+import org.springframework.core.env.Profiles;
+import org.springframework.http.HttpMethod;
+import org.springframework.security.authorization.AuthorizationDecision;
+import org.springframework.security.config.annotation.web.builders.HttpSecurity;
+import org.springframework.security.config.annotation.web.configurers.AbstractHttpConfigurer;
+import org.springframework.security.config.http.SessionCreationPolicy;
+import org.springframework.security.oauth2.jwt.JwtDecoder;
+import org.springframework.security.oauth2.jwt.JwtValidators;
+import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
+import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
+import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
+import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
+
+/**
+ * Who may call the hub's HTTP API. Every request needs a valid API key (or, when configured, a
+ * JWT of the company's identity provider) except {@code /actuator/health} (status only), the
+ * channels' signed webhooks and the error page; on the zero-setup default a person on this
+ * machine may call without one. Roles are checked per endpoint by {@link RoleCheck}; refusals
+ * are 401/403 in the JSON error shape, counted and logged by {@link Refusals}.
+ */
+@Configuration(proxyBeanMethods = false)
+@EnableConfigurationProperties(SecurityConfig.Settings.class)
+public class SecurityConfig implements WebMvcConfigurer {
+
+    /** Paths a request may reach without a key; their handlers are {@link NoKeyNeeded}. */
+    static final String[] WEBHOOKS = {"/api/channels/*/webhooks/**"};
+
+    private final Refusals refusals;
+
+    public SecurityConfig(MeterRegistry meters, ObjectMapper json) {
+        this.refusals = new Refusals(meters, json);
+    }
+
+    /** {@code orderhub.security.*}. */
+    @ConfigurationProperties("orderhub.security")
+    public record Settings(Boolean anonymousLoopback, Jwt jwt) {
+
+        /** A JWT resource server: issuer (checked) and/or key set, the claims that carry roles and channels. */
+        public record Jwt(String issuerUri, String jwkSetUri, String rolesClaim, String channelsClaim,
+                          Map<String, String> roleMapping) {
+
+            boolean configured() {
+                return (issuerUri != null && !issuerUri.isBlank()) || (jwkSetUri != null && !jwkSetUri.isBlank());
+            }
+        }
+    }
+
+    @Bean
+    Refusals refusals() {
+        return refusals;
+    }
+
+    @Bean
+    SecurityFilterChain api(HttpSecurity http, ApiKeys keys, Settings settings, Environment environment) throws Exception {
+        boolean postgres = environment.acceptsProfiles(Profiles.of("postgres"));
+        boolean anonymousLoopback = !postgres && (settings.anonymousLoopback() == null || settings.anonymousLoopback());
+        Settings.Jwt jwt = settings.jwt();
+        boolean tokens = jwt != null && jwt.configured();
+        http.csrf(AbstractHttpConfigurer::disable)
+                .httpBasic(AbstractHttpConfigurer::disable)
+                .formLogin(AbstractHttpConfigurer::disable)
+                .logout(AbstractHttpConfigurer::disable)
+                .requestCache(AbstractHttpConfigurer::disable)
+                .anonymous(AbstractHttpConfigurer::disable)
+                .sessionManagement(s -> s.sessionCreationPolicy(SessionCreationPolicy.STATELESS))
+                .addFilterBefore(new CallerFilter(keys, refusals, anonymousLoopback, tokens), BearerTokenAuthenticationFilter.class)
+                .authorizeHttpRequests(a -> a
+                        .requestMatchers("/actuator/health", "/actuator/health/**", "/error").permitAll()
+                        .requestMatchers("/actuator/**").access((authentication, context) -> new AuthorizationDecision(
+                                authentication.get() instanceof CallerAuthentication caller
+                                        && caller.caller().identified() && caller.caller().mayAct(Role.VIEWER)))
+                        .requestMatchers(HttpMethod.POST, WEBHOOKS).permitAll()
+                        .anyRequest().authenticated())
+                .exceptionHandling(e -> e
+                        .authenticationEntryPoint((request, response, failure) -> refusals.unauthorized(request, response,
+                                "no_credentials", "Authorization: an API key is required (\"Bearer <api key>\")"))
+                        .accessDeniedHandler((request, response, denied) -> refusals.forbidden(request, response, "role",
+                                "this needs an API key with the role viewer or above")));
+        if (tokens) {
+            http.oauth2ResourceServer(o -> o
+                    .bearerTokenResolver(request -> {
+                        String authorization = request.getHeader("Authorization");
+                        String token = authorization == null ? null : CallerFilter.bearer(authorization);
+                        return token != null && CallerFilter.looksLikeJwt(token) ? token : null;
+                    })
+                    .authenticationEntryPoint((request, response, failure) -> refusals.unauthorized(request, response,
+                            "invalid_token", "Authorization: the token is not valid (" + failure.getMessage() + ")"))
+                    .jwt(j -> j.decoder(decoder(jwt)).jwtAuthenticationConverter(new TokenCallers(
+                            jwt.rolesClaim() == null ? "roles" : jwt.rolesClaim(),
+                            jwt.channelsClaim() == null ? "orderhub_channels" : jwt.channelsClaim(), jwt.roleMapping()))));
+        }
+        return http.build();
+    }
+
+    private static JwtDecoder decoder(Settings.Jwt jwt) {
+        boolean issuer = jwt.issuerUri() != null && !jwt.issuerUri().isBlank();
+        NimbusJwtDecoder decoder = jwt.jwkSetUri() != null && !jwt.jwkSetUri().isBlank()
+                ? NimbusJwtDecoder.withJwkSetUri(jwt.jwkSetUri()).build()
+                : NimbusJwtDecoder.withIssuerLocation(jwt.issuerUri()).build();
+        decoder.setJwtValidator(issuer ? JwtValidators.createDefaultWithIssuer(jwt.issuerUri()) : JwtValidators.createDefault());
+        return decoder;
+    }
+
+    @Override
+    public void addInterceptors(InterceptorRegistry registry) {
+        registry.addInterceptor(new RoleCheck(refusals));
+    }
+}
