@@ -17,7 +17,8 @@ COPY config /app/config
 COPY connectors /app/connectors
 RUN mkdir -p /app/data && chown orderhub /app/data
 USER orderhub
-ENV ORDERHUB_DATA_DIR=/app/data ORDERHUB_BROKER_HOST=0.0.0.0
+# In a container the HTTP port and the broker listen on every interface: both need credentials there.
+ENV ORDERHUB_DATA_DIR=/app/data ORDERHUB_BROKER_HOST=0.0.0.0 ORDERHUB_HTTP_HOST=0.0.0.0
 VOLUME /app/data
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s \

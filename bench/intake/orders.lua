@@ -7,6 +7,9 @@ local skus = tonumber(os.getenv("SKUS") or "2000")
 -- connection (wrk waits that long before its next request).
 local prefix = os.getenv("PREFIX") or "W"
 local delay_ms = tonumber(os.getenv("DELAY_MS") or "0")
+-- BENCH_KEY: the API key sent with every order (bench/intake/run starts the hub with it).
+local headers = {["Content-Type"] = "application/json"}
+if os.getenv("BENCH_KEY") then headers["Authorization"] = "Bearer " .. os.getenv("BENCH_KEY") end
 
 function setup(thread)
   thread_id = thread_id + 1
@@ -23,7 +26,7 @@ function request()
     .. '"shipTo":{"name":"Ada","line1":"Keizersgracht 1","city":"Amsterdam","postalCode":"1015 CJ","country":"NL"},'
     .. '"lines":[{"lineId":"1","sku":"IN-%d","qty":1,"unitPrice":19.95},{"lineId":"2","sku":"IN-%d","qty":2,"unitPrice":5}]}',
     prefix, tid, n, a, b)
-  return wrk.format("POST", "/api/channels/webshop/orders", {["Content-Type"] = "application/json"}, body)
+  return wrk.format("POST", "/api/channels/webshop/orders", headers, body)
 end
 
 function delay()

@@ -146,6 +146,9 @@ public class ApiErrors implements ErrorController {
     @RequestMapping("/error")
     ResponseEntity<ApiError> error(HttpServletRequest request) {
         Object code = request.getAttribute(RequestDispatcher.ERROR_STATUS_CODE);
+        if (code == null) {
+            return answer(HttpStatus.NOT_FOUND, "not_found", "no resource at /error");
+        }
         HttpStatus status = code instanceof Integer i && HttpStatus.resolve(i) != null
                 ? HttpStatus.valueOf(i) : HttpStatus.INTERNAL_SERVER_ERROR;
         return answer(status, status.name().toLowerCase(), status.getReasonPhrase());

@@ -34,7 +34,9 @@ public final class ApiKeysCommand {
             usage: keys create --name NAME --role viewer|operator|integration|admin [--channels a,b]
                    keys list
                    keys rotate ID
-                   keys revoke ID""";
+                   keys revoke ID
+            with the hub's settings from config/ and the environment (SPRING_PROFILES_ACTIVE, ORDERHUB_DB_*),
+            or given as --spring.NAME=VALUE / --orderhub.NAME=VALUE""";
 
     private ApiKeysCommand() {
     }
@@ -57,9 +59,12 @@ public final class ApiKeysCommand {
         String action = words.remove(0);
         Map<String, String> options = new HashMap<>();
         List<String> positional = new ArrayList<>();
+        List<String> settings = new ArrayList<>();
         for (int i = 0; i < words.size(); i++) {
             String word = words.get(i);
-            if (word.startsWith("--") && i + 1 < words.size()) {
+            if (word.startsWith("--spring.") || word.startsWith("--orderhub.")) {
+                settings.add(word); // a hub setting, as the hub itself takes them: --spring.profiles.active=postgres
+            } else if (word.startsWith("--") && i + 1 < words.size()) {
                 options.put(word.substring(2), words.get(++i));
             } else if (word.startsWith("--")) {
                 err.println("keys: " + word + " needs a value\n" + USAGE);
@@ -70,8 +75,9 @@ public final class ApiKeysCommand {
         }
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(KeysContext.class)
                 .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
-                .properties("logging.level.root=WARN", "spring.main.lazy-initialization=false")
-                .run()) {
+                .properties("orderhub.command=keys", "logging.level.dev.orderhub=WARN", "logging.level.org.springframework=WARN",
+                        "logging.level.org.flywaydb=WARN", "logging.level.com.zaxxer=WARN")
+                .run(settings.toArray(String[]::new))) {
             ApiKeys keys = context.getBean(ApiKeys.class);
             switch (action) {
                 case "create" -> {

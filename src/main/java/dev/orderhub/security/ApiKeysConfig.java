@@ -3,7 +3,6 @@ package dev.orderhub.security;
 import java.time.Clock;
 import java.time.Duration;
 
-import org.springframework.beans.factory.SmartInitializingSingleton;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
@@ -16,11 +15,5 @@ public class ApiKeysConfig {
     @Bean
     ApiKeys apiKeys(JdbcClient jdbc, Clock clock, @Value("${orderhub.security.key-cache-seconds:5}") long cacheSeconds) {
         return new ApiKeys(jdbc, clock, Duration.ofSeconds(cacheSeconds));
-    }
-
-    /** The bootstrap admin key of the environment, in place before the HTTP port opens. */
-    @Bean
-    SmartInitializingSingleton bootstrapAdminKey(ApiKeys keys, @Value("${orderhub.security.bootstrap-admin-key:}") String key) {
-        return () -> keys.bootstrap(key);
     }
 }

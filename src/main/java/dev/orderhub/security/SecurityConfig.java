@@ -4,6 +4,8 @@ import java.util.Map;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.micrometer.core.instrument.MeterRegistry;
+import org.springframework.beans.factory.SmartInitializingSingleton;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.ConfigurationProperties;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
@@ -60,6 +62,15 @@ public class SecurityConfig implements WebMvcConfigurer {
     @Bean
     Refusals refusals() {
         return refusals;
+    }
+
+    /**
+     * The bootstrap admin key of the environment, in place before the HTTP port opens. Only the
+     * hub does this, never the keys command (which would revoke it when run without the variable).
+     */
+    @Bean
+    SmartInitializingSingleton bootstrapAdminKey(ApiKeys keys, @Value("${orderhub.security.bootstrap-admin-key:}") String key) {
+        return () -> keys.bootstrap(key);
     }
 
     @Bean
