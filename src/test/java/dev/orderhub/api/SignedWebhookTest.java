@@ -70,6 +70,16 @@ class SignedWebhookTest {
         return counter == null ? 0 : counter.count();
     }
 
+    /** The finding: a channel with a secret took the same order unsigned on its plain order endpoint. */
+    @Test
+    void aChannelWithASecretTakesNoUnsignedOrderEvenFromAnAdmin() {
+        HubClient.Response unsigned = hub.post("/api/channels/b2b/orders", new String(body, java.nio.charset.StandardCharsets.UTF_8));
+        assertThat(unsigned.status()).isEqualTo(403);
+        assertThat(unsigned.text("error")).isEqualTo("signed_only");
+        assertThat(unsigned.text("detail")).contains("/api/channels/b2b/webhooks/orders");
+        assertNotQueued();
+    }
+
     @Test
     void aCorrectlySignedWebhookIsQueuedAndARepeatAnswers200() {
         long now = Instant.now().getEpochSecond();
