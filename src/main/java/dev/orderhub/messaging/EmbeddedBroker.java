@@ -145,7 +145,7 @@ public class EmbeddedBroker {
      * hub's role has every permission in every match: matches are not merged, so a match that
      * forgot the hub would lock the hub out of its own addresses.
      */
-    static void applyBrokerProperties(Configuration configuration, File file) {
+    public static void applyBrokerProperties(Configuration configuration, File file) {
         if (!file.isFile()) {
             throw new IllegalStateException("broker settings " + file + " do not exist (orderhub.broker.properties-file); "
                     + "the hub's broker permissions and redelivery settings are in that file");
@@ -182,7 +182,7 @@ public class EmbeddedBroker {
      * Checked as the broker resolves it (the most specific match), and on every match that
      * names a dead-letter queue.
      */
-    static void refuseOutsideReaders(Configuration configuration, String intakeQueue) {
+    public static void refuseOutsideReaders(Configuration configuration, String intakeQueue) {
         Map<String, Set<Role>> roles = configuration.getSecurityRoles();
         HierarchicalObjectRepository<Set<Role>> resolved = new HierarchicalObjectRepository<>(configuration.getWildcardConfiguration());
         roles.forEach(resolved::addMatch);
