@@ -34,6 +34,10 @@ public class TestIsolation implements ApplicationContextInitializer<Configurable
     public static final String PG_USER = System.getenv().getOrDefault("ORDERHUB_TEST_PG_USER", "postgres");
     public static final String PG_PASSWORD = System.getenv().getOrDefault("ORDERHUB_TEST_PG_PASSWORD", "");
 
+    /** Property sources of a test class's own settings: they stay above orderhub-test.yaml. */
+    private static final java.util.Set<String> TEST_CLASS_SOURCES = java.util.Set.of("Dynamic Test Properties",
+            "Inlined Test Properties");
+
     @Override
     public void initialize(ConfigurableApplicationContext context) {
         ConfigurableEnvironment environment = context.getEnvironment();
@@ -54,9 +58,21 @@ public class TestIsolation implements ApplicationContextInitializer<Configurable
                     .registerDisposableBean("orderhubTestSchema", () -> dropSchema(schema));
         }
         try {
+            // Over everything but what a test class sets itself (@SpringBootTest properties,
+            // @DynamicPropertySource), which wins over these defaults as it does in Spring.
+            String anchor = null;
+            for (PropertySource<?> source : environment.getPropertySources()) {
+                if (TEST_CLASS_SOURCES.contains(source.getName())) {
+                    anchor = source.getName();
+                }
+            }
             for (PropertySource<?> source : new YamlPropertySourceLoader().load("orderhub-test",
                     new ClassPathResource("orderhub-test.yaml"))) {
-                environment.getPropertySources().addFirst(source);
+                if (anchor == null) {
+                    environment.getPropertySources().addFirst(source);
+                } else {
+                    environment.getPropertySources().addAfter(anchor, source);
+                }
             }
         } catch (IOException e) {
             throw new UncheckedIOException("orderhub-test.yaml is unreadable", e);

@@ -8,13 +8,19 @@ import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
 import java.util.Optional;
+import java.util.concurrent.atomic.AtomicBoolean;
 
+import jakarta.jms.BytesMessage;
 import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
+import jakarta.jms.Message;
 import jakarta.jms.Queue;
 import org.apache.camel.Exchange;
+import org.apache.camel.component.jms.JmsMessage;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.dao.DataAccessException;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.jdbc.support.GeneratedKeyHolder;
 import org.springframework.jdbc.support.KeyHolder;
@@ -32,15 +38,31 @@ public class ExceptionStore {
 
     private static final Logger LOG = LoggerFactory.getLogger(ExceptionStore.class);
     private static final String QUEUE_PREFIX = "queue:";
+    private static final String COLUMNS = "id, source, reason, payload, status, note, created_at, resolved_at, "
+            + "payload_size, payload_truncated, payload_encoding";
+    /** The columns' widths (V1): what is longer is cut, never refused. */
+    private static final int MAX_SOURCE = 200;
+    private static final int MAX_REASON = 2000;
 
     private final JdbcClient jdbc;
     private final JmsTemplate jms;
     private final Clock clock;
+    private final int maxPayloadChars;
+    /** Set while the store is unreachable for dead letters: one WARN per outage, not one per redelivery. */
+    private final AtomicBoolean deadLettersWaiting = new AtomicBoolean();
 
-    public ExceptionStore(JdbcClient jdbc, JmsTemplate jms, Clock clock) {
+    public ExceptionStore(JdbcClient jdbc, JmsTemplate jms, Clock clock,
+                          @Value("${orderhub.exceptions.max-payload-chars:262144}") int maxPayloadChars) {
         this.jdbc = jdbc;
         this.jms = jms;
         this.clock = clock;
+        // The payload column holds 1,000,000 characters.
+        this.maxPayloadChars = Math.max(1, Math.min(maxPayloadChars, 1_000_000));
+    }
+
+    /** The most characters of a payload the store keeps. */
+    public int maxPayloadChars() {
+        return maxPayloadChars;
     }
 
     /** Parks the message a route failed on, with the exception that made it fail. Used by the routes' error policy. */
@@ -51,27 +73,70 @@ public class ExceptionStore {
                 exchange.getMessage().getBody(String.class));
     }
 
-    /** Parks a message the broker dead-lettered: it failed every delivery attempt. */
-    public long parkDeadLetter(Exchange exchange) {
-        String origin = exchange.getMessage().getHeader("_AMQ_ORIG_ADDRESS", String.class);
-        String source = origin == null ? sourceOf(exchange) : QUEUE_PREFIX + origin;
-        return park(source, "dead-lettered by the broker after every delivery attempt failed; the hub log has each failure",
-                exchange.getMessage().getBody(String.class));
+    /**
+     * Parks a message the broker dead-lettered: it failed every delivery attempt. The route
+     * hands over the JMS message itself (mapJmsMessage=false): its body is read here as text
+     * or bytes, bounded, and an ObjectMessage is parked by its type, never deserialised.
+     * While the database is away this fails, the broker redelivers (the dead-letter queue
+     * never drops) and the outage is logged once.
+     */
+    public long parkDeadLetter(Exchange exchange) throws JMSException {
+        Message message = exchange.getMessage() instanceof JmsMessage jmsMessage ? jmsMessage.getJmsMessage()
+                : exchange.getMessage().getBody(Message.class);
+        if (message == null) {
+            throw new IllegalStateException("dead-letters: the exchange holds no JMS message");
+        }
+        String origin = message.propertyExists("_AMQ_ORIG_ADDRESS") ? message.getStringProperty("_AMQ_ORIG_ADDRESS") : null;
+        String source = origin == null ? sourceOf(message, exchange) : QUEUE_PREFIX + origin;
+        boolean readable = message instanceof jakarta.jms.TextMessage || message instanceof BytesMessage;
+        String reason = readable
+                ? "dead-lettered by the broker after every delivery attempt failed; the hub log has each failure"
+                : "dead-lettered: " + JmsBodies.unreadKind(message);
+        StoredPayload payload = JmsBodies.forParking(message, maxPayloadChars);
+        try {
+            long id = park(source, reason, payload);
+            if (deadLettersWaiting.compareAndSet(true, false)) {
+                LOG.info("dead letters: the exception store is reachable again; parking resumed");
+            }
+            return id;
+        } catch (DataAccessException | org.springframework.transaction.TransactionException e) {
+            if (deadLettersWaiting.compareAndSet(false, true)) {
+                LOG.warn("dead letters: the exception store (database) is unreachable ({}); the broker keeps them "
+                        + "and redelivers until it is back. Logged once per outage.", e.getMostSpecificCause().getMessage());
+            }
+            throw new StoreUnavailableException(e);
+        }
     }
 
+    /** Parks a text payload (kept bounded and storable, see {@link StoredPayload}). */
     @Transactional
     public long park(String source, String reason, String payload) {
+        return park(source, reason, StoredPayload.text(payload, maxPayloadChars));
+    }
+
+    /**
+     * Parks a payload with its reason. Never fails for the data's sake: source and reason are
+     * cut to their columns and the payload is already bounded, so only an unreachable database
+     * makes this fail.
+     */
+    @Transactional
+    public long park(String source, String reason, StoredPayload payload) {
+        String storedReason = StoredPayload.storable(reason == null ? "(no reason given)" : reason, MAX_REASON);
+        String storedSource = StoredPayload.storable(source, MAX_SOURCE);
         KeyHolder keys = new GeneratedKeyHolder();
-        jdbc.sql("INSERT INTO exceptions (source, reason, payload, status, created_at) "
-                        + "VALUES (:source, :reason, :payload, :status, :now)")
-                .param("source", source)
-                .param("reason", reason.length() <= 2000 ? reason : reason.substring(0, 2000))
-                .param("payload", payload)
+        jdbc.sql("INSERT INTO exceptions (source, reason, payload, status, created_at, payload_size, payload_truncated, "
+                        + "payload_encoding) VALUES (:source, :reason, :payload, :status, :now, :size, :truncated, :encoding)")
+                .param("source", storedSource)
+                .param("reason", storedReason)
+                .param("payload", payload.value())
                 .param("status", ParkedException.OPEN)
                 .param("now", now())
+                .param("size", payload.size())
+                .param("truncated", payload.truncated())
+                .param("encoding", payload.encoding())
                 .update(keys, "id");
         long id = keys.getKey().longValue();
-        LOG.warn("parked exception {} from {}: {}", id, source, reason);
+        LOG.warn("parked exception {} from {}: {}", id, storedSource, storedReason);
         return id;
     }
 
@@ -84,8 +149,7 @@ public class ExceptionStore {
         if (status != null) {
             where.append(" AND status = :status");
         }
-        JdbcClient.StatementSpec query = jdbc.sql("SELECT id, source, reason, payload, status, note, created_at, resolved_at "
-                + "FROM exceptions" + where + " ORDER BY id LIMIT :limit").param("after", afterId).param("limit", limit);
+        JdbcClient.StatementSpec query = jdbc.sql("SELECT " + COLUMNS + " FROM exceptions" + where + " ORDER BY id LIMIT :limit").param("after", afterId).param("limit", limit);
         if (source != null) {
             query = query.param("source", source);
         }
@@ -97,19 +161,48 @@ public class ExceptionStore {
 
     @Transactional(readOnly = true)
     public Optional<ParkedException> find(long id) {
-        return jdbc.sql("SELECT id, source, reason, payload, status, note, created_at, resolved_at FROM exceptions WHERE id = :id")
+        return jdbc.sql("SELECT " + COLUMNS + " FROM exceptions WHERE id = :id")
                 .param("id", id).query(ExceptionStore::map).optional();
     }
 
-    /** Sends the original payload back to the queue it came from; the entry becomes REPLAYED. */
+    /**
+     * Sends the original payload back to the queue it came from; the entry becomes REPLAYED.
+     * Only a payload kept whole can be replayed: a truncated or escaped one is not the
+     * original. A base64 payload goes back as the original bytes (a BytesMessage).
+     */
     @Transactional
     public ParkedException replay(long id) {
         ParkedException parked = open(id);
         if (!parked.source().startsWith(QUEUE_PREFIX)) {
             throw new ExceptionStateException("exception " + id + ": source " + parked.source() + " cannot be replayed");
         }
+        if (parked.payload() == null) {
+            throw new ExceptionStateException("exception " + id + " has no payload to replay (the hub kept none: "
+                    + "the message had no text or bytes body); discard it with a note and have the sender send it again");
+        }
+        if (parked.payloadTruncated()) {
+            throw new ExceptionStateException("exception " + id + ": its payload was truncated (the original had "
+                    + parked.payloadSize() + " bytes) and only its start is kept, so it cannot be replayed; "
+                    + "discard it with a note and have the sender send it again");
+        }
+        if (StoredPayload.TEXT_ESCAPED.equals(parked.payloadEncoding())) {
+            throw new ExceptionStateException("exception " + id + ": its payload held characters the database cannot "
+                    + "store (NUL), kept escaped, so it is not the original and cannot be replayed; "
+                    + "discard it with a note and have the sender send it again");
+        }
         resolve(id, ParkedException.REPLAYED, null);
-        jms.convertAndSend(parked.source().substring(QUEUE_PREFIX.length()), parked.payload());
+        String queue = parked.source().substring(QUEUE_PREFIX.length());
+        if (StoredPayload.BASE64.equals(parked.payloadEncoding())) {
+            byte[] original = new StoredPayload(parked.payload(), parked.payloadEncoding(), parked.payloadSize(), false)
+                    .originalBytes();
+            jms.send(queue, session -> {
+                BytesMessage message = session.createBytesMessage();
+                message.writeBytes(original);
+                return message;
+            });
+        } else {
+            jms.convertAndSend(queue, parked.payload());
+        }
         return find(id).orElseThrow();
     }
 
@@ -122,8 +215,7 @@ public class ExceptionStore {
     }
 
     private ParkedException open(long id) {
-        ParkedException parked = jdbc.sql("SELECT id, source, reason, payload, status, note, created_at, resolved_at "
-                        + "FROM exceptions WHERE id = :id FOR UPDATE")
+        ParkedException parked = jdbc.sql("SELECT " + COLUMNS + " FROM exceptions WHERE id = :id FOR UPDATE")
                 .param("id", id).query(ExceptionStore::map).optional()
                 .orElseThrow(() -> new ExceptionNotFoundException(id));
         if (!ParkedException.OPEN.equals(parked.status())) {
@@ -139,7 +231,14 @@ public class ExceptionStore {
     }
 
     private static String sourceOf(Exchange exchange) {
-        Destination destination = exchange.getMessage().getHeader("JMSDestination", Destination.class);
+        return sourceOf(exchange.getMessage().getHeader("JMSDestination", Destination.class), exchange);
+    }
+
+    private static String sourceOf(Message message, Exchange exchange) throws JMSException {
+        return sourceOf(message.getJMSDestination(), exchange);
+    }
+
+    private static String sourceOf(Destination destination, Exchange exchange) {
         if (destination instanceof Queue queue) {
             try {
                 return QUEUE_PREFIX + queue.getQueueName();
@@ -155,8 +254,11 @@ public class ExceptionStore {
     }
 
     private static ParkedException map(ResultSet rs, int row) throws SQLException {
+        long size = rs.getLong(9);
+        Long payloadSize = rs.wasNull() ? null : size;
         return new ParkedException(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5),
-                rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class)), instant(rs.getObject(8, OffsetDateTime.class)));
+                rs.getString(6), instant(rs.getObject(7, OffsetDateTime.class)), instant(rs.getObject(8, OffsetDateTime.class)),
+                payloadSize, rs.getBoolean(10), rs.getString(11));
     }
 
     private static Instant instant(OffsetDateTime value) {
@@ -167,6 +269,13 @@ public class ExceptionStore {
     public static class ExceptionNotFoundException extends RuntimeException {
         public ExceptionNotFoundException(long id) {
             super("exception " + id + " does not exist");
+        }
+    }
+
+    /** The exception store (its database) could not be reached; the message is redelivered. */
+    public static class StoreUnavailableException extends RuntimeException {
+        public StoreUnavailableException(Throwable cause) {
+            super("the exception store is unreachable: " + cause.getMessage(), cause);
         }
     }
 

@@ -1,22 +1,18 @@
 package dev.orderhub.order;
 
-import java.nio.ByteBuffer;
-import java.nio.charset.CharacterCodingException;
-import java.nio.charset.CodingErrorAction;
-import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.TimeUnit;
 
-import jakarta.jms.BytesMessage;
+import dev.orderhub.messaging.JmsBodies;
+import dev.orderhub.messaging.StoredPayload;
 import jakarta.jms.Connection;
 import jakarta.jms.ConnectionFactory;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
-import jakarta.jms.TextMessage;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ServiceStatus;
@@ -62,13 +58,17 @@ public class IntakeConsumer {
     private final String queue;
     private final int workers;
     private final int batchSize;
+    private final int maxMessageBytes;
+    private final int maxParkChars;
     private final List<Thread> threads = new ArrayList<>();
     private volatile boolean running;
 
     public IntakeConsumer(ConnectionFactory connections, CamelContext camel, ProducerTemplate producer,
                           @Value("${orderhub.queues.order-intake}") String queue,
                           @Value("${orderhub.intake.consumers}") int workers,
-                          @Value("${orderhub.intake.batch-size:100}") int batchSize) {
+                          @Value("${orderhub.intake.batch-size:100}") int batchSize,
+                          @Value("${orderhub.intake.max-message-bytes:1048576}") int maxMessageBytes,
+                          @Value("${orderhub.exceptions.max-payload-chars:262144}") int maxParkChars) {
         // A long-lived consumer holds its own connection; the caching factory is for short sends.
         this.connections = connections instanceof CachingConnectionFactory caching
                 && caching.getTargetConnectionFactory() != null ? caching.getTargetConnectionFactory() : connections;
@@ -77,6 +77,8 @@ public class IntakeConsumer {
         this.queue = queue;
         this.workers = workers;
         this.batchSize = Math.max(1, batchSize);
+        this.maxMessageBytes = Math.max(1, maxMessageBytes);
+        this.maxParkChars = Math.max(1, maxParkChars);
         // Started by the Camel context, not as a Spring lifecycle bean: a lifecycle bean that
         // depends on the context would start it before Camel Spring Boot has added the routes.
         try {
@@ -91,28 +93,16 @@ public class IntakeConsumer {
     }
 
     /**
-     * One message's text, and what makes it unreadable when it is (then {@code text} is the
-     * best rendering of it for the exception store, and the importer parks it).
+     * One message's text, or what makes it unreadable and what of it to park (then the
+     * importer parks it with that reason). Read by {@link JmsBodies}: text or bytes within the
+     * intake bound, never deserialised, never read whole when it is larger.
      */
-    public record Incoming(String text, String unreadable, Instant acceptedAt) {
+    public record Incoming(String text, String unreadable, Instant acceptedAt, StoredPayload parked) {
 
-        static Incoming of(Message message) throws JMSException {
+        static Incoming of(Message message, int maxBytes, int maxParkChars) throws JMSException {
             Instant accepted = message.getJMSTimestamp() > 0 ? Instant.ofEpochMilli(message.getJMSTimestamp()) : null;
-            if (message instanceof TextMessage text) {
-                return new Incoming(text.getText() == null ? "" : text.getText(), null, accepted);
-            }
-            if (message instanceof BytesMessage bytes) {
-                byte[] raw = new byte[(int) bytes.getBodyLength()];
-                bytes.readBytes(raw);
-                try {
-                    return new Incoming(StandardCharsets.UTF_8.newDecoder().onMalformedInput(CodingErrorAction.REPORT)
-                            .onUnmappableCharacter(CodingErrorAction.REPORT).decode(ByteBuffer.wrap(raw)).toString(), null, accepted);
-                } catch (CharacterCodingException e) {
-                    return new Incoming(new String(raw, StandardCharsets.UTF_8), "body: not valid UTF-8", accepted);
-                }
-            }
-            return new Incoming("", "body: a " + message.getClass().getSimpleName()
-                    + " has no text; send a text or bytes message holding the order JSON", accepted);
+            JmsBodies.Body body = JmsBodies.read(message, maxBytes, maxParkChars);
+            return new Incoming(body.text() == null ? "" : body.text(), body.unreadable(), accepted, body.parked());
         }
     }
 
@@ -177,9 +167,11 @@ public class IntakeConsumer {
             if (first == null) {
                 continue;
             }
-            List<Message> batch = new ArrayList<>();
-            batch.add(first);
-            Message redelivery = null;
+            // Each body is read as it is received: receiving the next message discards the
+            // stream of a large message received before it.
+            List<Incoming> batch = new ArrayList<>();
+            batch.add(incoming(first));
+            Incoming redelivery = null;
             if (!redelivered(first)) {
                 while (batch.size() < batchSize) {
                     Message next = consumer.receiveNoWait();
@@ -187,17 +179,17 @@ public class IntakeConsumer {
                         break;
                     }
                     if (redelivered(next)) {
-                        redelivery = next;
+                        redelivery = incoming(next);
                         break;
                     }
-                    batch.add(next);
+                    batch.add(incoming(next));
                 }
             }
             try {
-                producer.sendBody(ENDPOINT, new Batch(incoming(batch)));
+                producer.sendBody(ENDPOINT, new Batch(batch));
                 if (redelivery != null) {
                     // Already received in this session: imported on its own, after the batch.
-                    producer.sendBody(ENDPOINT, new Batch(incoming(List.of(redelivery))));
+                    producer.sendBody(ENDPOINT, new Batch(List.of(redelivery)));
                 }
             } catch (RuntimeException e) {
                 LOG.warn("intake batch of {} failed, the broker redelivers it: {}",
@@ -209,12 +201,8 @@ public class IntakeConsumer {
         }
     }
 
-    private static List<Incoming> incoming(List<Message> messages) throws JMSException {
-        List<Incoming> items = new ArrayList<>(messages.size());
-        for (Message message : messages) {
-            items.add(Incoming.of(message));
-        }
-        return items;
+    private Incoming incoming(Message message) throws JMSException {
+        return Incoming.of(message, maxMessageBytes, maxParkChars);
     }
 
     private static boolean redelivered(Message message) throws JMSException {

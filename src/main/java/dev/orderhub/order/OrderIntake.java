@@ -56,7 +56,11 @@ public class OrderIntake {
                     payloads.add(message.text());
                     accepted.add(message.acceptedAt());
                 } catch (InvalidOrderException e) {
-                    exceptions.park(source, e.getMessage(), message.text());
+                    if (message.parked() != null) {
+                        exceptions.park(source, e.getMessage(), message.parked());
+                    } else {
+                        exceptions.park(source, e.getMessage(), message.text());
+                    }
                     parked++;
                 }
             }

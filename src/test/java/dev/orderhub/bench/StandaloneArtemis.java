@@ -14,7 +14,7 @@ import java.util.concurrent.TimeUnit;
  * A standalone Artemis 2.40.0 (the Maven Central bin distribution that bench/faults unpacks
  * under target/artemis), made with `artemis create` on one free port: no AMQP, MQTT, STOMP or
  * HornetQ acceptors of its own and no web console, so it binds nothing the build machines
- * reserve. Login required: user hub.
+ * reserve. Login required: user hub, with role hub (the hub's role in broker.properties).
  */
 final class StandaloneArtemis implements AutoCloseable {
 
@@ -34,7 +34,7 @@ final class StandaloneArtemis implements AutoCloseable {
         port = HubProcess.freePort();
         instance = Files.createTempDirectory("artemis-instance").resolve("broker");
         Process create = new ProcessBuilder(HOME.resolve("bin/artemis").toString(), "create", instance.toString(),
-                "--user", USER, "--password", PASSWORD, "--require-login", "--silent", "--no-web",
+                "--user", USER, "--password", PASSWORD, "--role", "hub", "--require-login", "--silent", "--no-web",
                 "--no-amqp-acceptor", "--no-mqtt-acceptor", "--no-stomp-acceptor", "--no-hornetq-acceptor",
                 "--host", "127.0.0.1", "--default-port", String.valueOf(port))
                 .redirectErrorStream(true).redirectOutput(new File(instance.getParent().toFile(), "create.log")).start();

@@ -88,6 +88,29 @@ class DockerComposeTest {
     }
 
     @Test
+    void externalBrokerHasTheEmbeddedBrokersSecurity() throws Exception {
+        JsonNode artemis = services.get("artemis");
+        JsonNode env = artemis.get("environment");
+        assertThat(env.get("EXTRA_ARGS").asText()).contains("--role hub");
+        assertThat(env.get("ANONYMOUS_LOGIN").asText()).isEqualTo("false");
+        assertThat(env.get("ORDERHUB_BROKER_ERP_PASSWORD").asText()).isEqualTo("${ORDERHUB_BROKER_ERP_PASSWORD:-}");
+        assertThat(artemis.get("entrypoint").toString()).contains("/var/lib/artemis-instance/etc-override/orderhub-entrypoint.sh");
+        Path entrypoint = Path.of("config/artemis/orderhub-entrypoint.sh");
+        assertThat(Files.readString(entrypoint)).contains("artemis\" mask --hash", "/docker-run.sh", "exec ./bin/artemis");
+        // The same file, applied as the embedded broker applies it: the hub everywhere, nobody
+        // else consuming orders.intake or a dead-letter queue.
+        org.apache.activemq.artemis.core.config.impl.ConfigurationImpl external =
+                new org.apache.activemq.artemis.core.config.impl.ConfigurationImpl();
+        external.parseFileProperties(new File("config/artemis/broker.properties"));
+        org.apache.activemq.artemis.core.config.impl.ConfigurationImpl embedded =
+                new org.apache.activemq.artemis.core.config.impl.ConfigurationImpl();
+        dev.orderhub.messaging.EmbeddedBroker.applyBrokerProperties(embedded, new File("config/artemis/broker.properties"));
+        assertThat(permissions(external)).as("broker.properties lists the hub in every match, as the embedded broker applies it")
+                .isEqualTo(permissions(embedded));
+        dev.orderhub.messaging.EmbeddedBroker.refuseOutsideReaders(external, "orders.intake");
+    }
+
+    @Test
     void dockerComposeAcceptsTheFile() throws Exception {
         assumeTrue(onPath("docker-compose"), "docker-compose is not installed here (.ci/run installs it)");
         ProcessBuilder check = new ProcessBuilder("docker-compose", "-f", COMPOSE.toString(), "config", "-q")
@@ -98,6 +121,15 @@ class DockerComposeTest {
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();
         assertThat(process.exitValue()).as(output).isZero();
+    }
+
+    /** Match -> each role's permissions, comparable (the parser's sets hold roles changed after insertion). */
+    private static java.util.Map<String, java.util.Set<String>> permissions(
+            org.apache.activemq.artemis.core.config.Configuration configuration) {
+        java.util.Map<String, java.util.Set<String>> permissions = new java.util.TreeMap<>();
+        configuration.getSecurityRoles().forEach((match, roles) -> permissions.put(match,
+                roles.stream().map(Object::toString).collect(java.util.stream.Collectors.toCollection(java.util.TreeSet::new))));
+        return permissions;
     }
 
     private static boolean onPath(String command) {
