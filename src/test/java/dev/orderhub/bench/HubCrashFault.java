@@ -144,7 +144,8 @@ class HubCrashFault {
         while (listening.get()) {
             ActiveMQConnectionFactory factory = new ActiveMQConnectionFactory("tcp://127.0.0.1:" + hub.brokerPort
                     + "?reconnectAttempts=0");
-            try (JMSContext context = factory.createContext(JMSContext.CLIENT_ACKNOWLEDGE)) {
+            try (JMSContext context = factory.createContext(HubProcess.ERP_USER, HubProcess.ERP_PASSWORD,
+                    JMSContext.CLIENT_ACKNOWLEDGE)) {
                 context.setClientID("fault-test-erp");
                 JMSConsumer consumer = context.createDurableConsumer(context.createTopic("order.received"), "erp");
                 seen.putIfAbsent("ready", 1);

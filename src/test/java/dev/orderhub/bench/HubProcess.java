@@ -24,6 +24,10 @@ import dev.orderhub.TestIsolation;
  */
 final class HubProcess implements AutoCloseable {
 
+    /** The embedded broker's ERP user (may subscribe to order.* and stock.*): a bench-only value. */
+    static final String ERP_USER = "erp";
+    static final String ERP_PASSWORD = "bench-erp-password-not-real";
+
     final String schema;
     final Path dataDir;
     final int httpPort;
@@ -78,6 +82,7 @@ final class HubProcess implements AutoCloseable {
         env.put("PORT", String.valueOf(httpPort));
         env.put("ORDERHUB_BROKER_PORT", String.valueOf(brokerPort));
         env.put("ORDERHUB_BOOTSTRAP_ADMIN_KEY", HubClient.TEST_ADMIN_KEY);
+        env.put("ORDERHUB_BROKER_ERP_PASSWORD", ERP_PASSWORD);
         if (externalBrokerUrl != null) {
             env.put("ORDERHUB_BROKER_URL", externalBrokerUrl);
         }
