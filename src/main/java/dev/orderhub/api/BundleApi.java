@@ -35,6 +35,7 @@ public class BundleApi {
     /** Defines or redefines a bundle: {@code {"components": [{"sku", "qty"}]}}. */
     @PutMapping(path = "/{sku}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Bundle define(@PathVariable String sku, HttpServletRequest request) {
+        Fields.sku("sku", sku);
         JsonNode list = Fields.object(bodies.read(request)).get("components");
         if (list == null || !list.isArray()) {
             throw ApiException.invalid("components: is required, an array of {\"sku\", \"qty\"}");
@@ -49,7 +50,7 @@ public class BundleApi {
             String component;
             long qty;
             try {
-                component = Fields.text(item, "sku", true, 100);
+                component = Fields.sku(item, "sku");
                 qty = Fields.wholeNumber(item, "qty", 1, Bundles.MAX_COMPONENT_QTY);
             } catch (ApiException e) {
                 throw ApiException.invalid(at + "." + e.getMessage());
