@@ -59,14 +59,22 @@ public class ExceptionStore {
                 exchange.getMessage().getBody(String.class));
     }
 
+    /**
+     * PostgreSQL cannot store NUL in text: a message holding one would fail its own parking and
+     * loop between redelivery and the dead-letter queue. It is kept, written as the JSON escape.
+     */
+    private static String storable(String text) {
+        return text == null || text.indexOf('\u0000') < 0 ? text : text.replace("\u0000", "\\u0000");
+    }
+
     @Transactional
     public long park(String source, String reason, String payload) {
         KeyHolder keys = new GeneratedKeyHolder();
         jdbc.sql("INSERT INTO exceptions (source, reason, payload, status, created_at) "
                         + "VALUES (:source, :reason, :payload, :status, :now)")
                 .param("source", source)
-                .param("reason", reason.length() <= 2000 ? reason : reason.substring(0, 2000))
-                .param("payload", payload)
+                .param("reason", storable(reason.length() <= 2000 ? reason : reason.substring(0, 2000)))
+                .param("payload", storable(payload))
                 .param("status", ParkedException.OPEN)
                 .param("now", now())
                 .update(keys, "id");

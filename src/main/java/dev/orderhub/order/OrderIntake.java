@@ -6,6 +6,7 @@ import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orderhub.input.InputRules;
 import dev.orderhub.input.StrictJson;
 import dev.orderhub.messaging.ExceptionStore;
 import org.springframework.beans.factory.annotation.Value;
@@ -95,6 +96,10 @@ public class OrderIntake {
         JsonNode channel = body.get("channel");
         if (channel == null || !channel.isTextual() || channel.asText().isBlank()) {
             throw new InvalidOrderException("channel: is required on an intake message");
+        }
+        String problem = InputRules.textProblem(channel.asText(), 100);
+        if (problem != null) {
+            throw new InvalidOrderException("channel: " + problem);
         }
         return OrderValidator.validate(channel.asText(), body);
     }

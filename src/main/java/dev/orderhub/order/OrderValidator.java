@@ -219,8 +219,9 @@ public final class OrderValidator {
             problems.add(field + ": must be an ISO-8601 date-time string, was " + abbreviate(node.toString()));
             return null;
         }
-        if (node.asText().length() > 64) {
-            problems.add(field + ": at most 64 characters, was " + node.asText().length());
+        String unreadable = InputRules.textProblem(node.asText(), 64);
+        if (unreadable != null) {
+            problems.add(field + ": " + unreadable);
             return null;
         }
         try {

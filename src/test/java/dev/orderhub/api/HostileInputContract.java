@@ -312,6 +312,22 @@ abstract class HostileInputContract {
         assertThat(parked.get("reason").asText()).startsWith("placedAt: ").contains("must be between");
     }
 
+    /** NUL as an escape (a value) and as a raw byte (not JSON): parked with the reason, also on PostgreSQL. */
+    @Test
+    void intakeMessagesHoldingNulAreParkedNamingTheField() {
+        String run = UUID.randomUUID().toString().substring(0, 8);
+        String base = OrderJson.of("NUL-" + run, sku, 1).replaceFirst("\\{", "{\"channel\":\"webshop\",");
+        jms.convertAndSend("orders.intake", base.replace("\"channel\":\"webshop\"", "\"channel\":\"web" + NUL + "\""));
+        jms.convertAndSend("orders.intake", base.replace("2026-11-26T09:30:00Z", "2026" + NUL));
+        jms.convertAndSend("orders.intake", base.replace("Keizersgracht 1", "Keizersgracht" + NUL));
+        jms.convertAndSend("orders.intake", base.replace("Keizersgracht 1", "Keizersgracht\u0000raw"));
+        await().atMost(Duration.ofSeconds(20)).until(() -> hub.get("/api/exceptions?source=queue:orders.intake&limit=500")
+                .body().split("NUL-" + run, -1).length - 1 == 4);
+        String parked = hub.get("/api/exceptions?source=queue:orders.intake&limit=500").body();
+        assertThat(parked).contains("channel: contains a control character", "placedAt: contains a control character",
+                "shipTo.line1: contains a control character", "body: not valid JSON");
+    }
+
     @Test
     void validatorMessagesNeverQuotePersonalValues() {
         HubClient.Response response = hub.post("/api/channels/pos/orders",
