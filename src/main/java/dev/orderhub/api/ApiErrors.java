@@ -17,6 +17,7 @@ import org.springframework.boot.web.servlet.error.ErrorController;
 import org.springframework.dao.DataAccessException;
 import org.springframework.transaction.TransactionException;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.http.converter.HttpMessageNotReadableException;
 import org.springframework.web.HttpMediaTypeNotAcceptableException;
@@ -155,6 +156,7 @@ public class ApiErrors implements ErrorController {
     }
 
     private static ResponseEntity<ApiError> answer(HttpStatus status, String error, String detail) {
-        return ResponseEntity.status(status).body(new ApiError(error, detail));
+        // Explicit: an error is JSON whatever the Accept header asked for (406 had an empty body).
+        return ResponseEntity.status(status).contentType(MediaType.APPLICATION_JSON).body(new ApiError(error, detail));
     }
 }

@@ -38,6 +38,7 @@ public class BundleApi {
     @RequiresRole(Role.OPERATOR)
     @PutMapping(path = "/{sku}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Bundle define(@PathVariable String sku, HttpServletRequest request) {
+        Fields.sku("sku", sku);
         JsonNode list = Fields.object(bodies.read(request)).get("components");
         if (list == null || !list.isArray()) {
             throw ApiException.invalid("components: is required, an array of {\"sku\", \"qty\"}");
@@ -52,7 +53,7 @@ public class BundleApi {
             String component;
             long qty;
             try {
-                component = Fields.text(item, "sku", true, 100);
+                component = Fields.sku(item, "sku");
                 qty = Fields.wholeNumber(item, "qty", 1, Bundles.MAX_COMPONENT_QTY);
             } catch (ApiException e) {
                 throw ApiException.invalid(at + "." + e.getMessage());

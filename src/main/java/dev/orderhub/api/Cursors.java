@@ -2,31 +2,54 @@ package dev.orderhub.api;
 
 import java.nio.charset.StandardCharsets;
 import java.util.Base64;
+import java.util.regex.Pattern;
 
-/** Opaque page cursors: the position after which the next page starts. */
+/**
+ * Opaque page cursors: the position after which the next page starts, tagged with the list it
+ * belongs to. Anything else given as a cursor (empty, garbage, edited, another list's) is a 400:
+ * silently starting from the top would page through the same items again.
+ */
 final class Cursors {
+
+    /** Which list a cursor pages through. */
+    enum List {
+        ORDERS('o'), EXCEPTIONS('e'), STOCK_HISTORY('h');
+
+        private final char tag;
+
+        List(char tag) {
+            this.tag = tag;
+        }
+    }
+
+    private static final Pattern POSITION = Pattern.compile("[1-9][0-9]{0,17}");
 
     private Cursors() {
     }
 
-    static String encode(Long position) {
+    static String encode(List list, Long position) {
         return position == null ? null
-                : Base64.getUrlEncoder().withoutPadding().encodeToString(("p" + position).getBytes(StandardCharsets.US_ASCII));
+                : Base64.getUrlEncoder().withoutPadding().encodeToString((list.tag + ":" + position).getBytes(StandardCharsets.US_ASCII));
     }
 
-    static long decode(String cursor) {
-        if (cursor == null || cursor.isEmpty()) {
+    /** The position a cursor of {@code list} stands for; 0 (the start) when none was given. */
+    static long decode(List list, String cursor) {
+        if (cursor == null) {
             return 0;
+        }
+        if (cursor.isEmpty()) {
+            throw ApiException.invalid("cursor: is empty; leave it out to start at the first page");
         }
         try {
             String plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.US_ASCII);
-            if (plain.startsWith("p")) {
-                return Long.parseLong(plain.substring(1));
+            if (plain.length() > 2 && plain.charAt(0) == list.tag && plain.charAt(1) == ':'
+                    && POSITION.matcher(plain.substring(2)).matches() && cursor.equals(encode(list, Long.parseLong(plain.substring(2))))) {
+                return Long.parseLong(plain.substring(2));
             }
         } catch (IllegalArgumentException e) {
             // falls through to the error below
         }
-        throw ApiException.invalid("cursor: \"" + cursor + "\" is not a cursor this API gave out");
+        throw ApiException.invalid("cursor: is not a cursor this API gave out for this list; use the \"next\" of the page before");
     }
 
     static int limit(Integer limit) {

@@ -5,7 +5,6 @@ import dev.orderhub.security.Role;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
-import com.fasterxml.jackson.databind.JsonNode;
 import dev.orderhub.messaging.ExceptionStore;
 import dev.orderhub.messaging.ParkedException;
 import jakarta.servlet.http.HttpServletRequest;
@@ -45,10 +44,10 @@ public class ExceptionApi {
             throw ApiException.invalid("status: must be one of " + STATUSES + ", was \"" + status + "\"");
         }
         int size = Cursors.limit(limit);
-        List<ParkedException> items = store.list(source, status, Cursors.decode(cursor), size + 1);
+        List<ParkedException> items = store.list(source, status, Cursors.decode(Cursors.List.EXCEPTIONS, cursor), size + 1);
         boolean more = items.size() > size;
         List<ParkedException> page = more ? items.subList(0, size) : items;
-        return new ExceptionList(page, more ? Cursors.encode(page.get(page.size() - 1).id()) : null);
+        return new ExceptionList(page, more ? Cursors.encode(Cursors.List.EXCEPTIONS, page.get(page.size() - 1).id()) : null);
     }
 
     @RequiresRole(Role.VIEWER)
@@ -66,10 +65,7 @@ public class ExceptionApi {
     @RequiresRole(Role.OPERATOR)
     @PostMapping(path = "/{id}/discard", consumes = MediaType.APPLICATION_JSON_VALUE)
     public ParkedException discard(@PathVariable long id, HttpServletRequest request) {
-        JsonNode note = bodies.read(request).get("note");
-        if (note == null || !note.isTextual() || note.asText().isBlank() || note.asText().length() > 1000) {
-            throw ApiException.invalid("note: is required, a non-blank string of at most 1000 characters");
-        }
-        return store.discard(id, note.asText());
+        String note = Fields.text(bodies.read(request), "note", true, 1000);
+        return store.discard(id, note);
     }
 }

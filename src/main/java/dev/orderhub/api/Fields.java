@@ -1,8 +1,12 @@
 package dev.orderhub.api;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderhub.input.InputRules;
 
-/** Reads typed fields from a JSON request body; a wrong field is a 400 naming it. */
+/**
+ * Reads typed fields from a JSON request body; a wrong field is a 400 naming it. Text follows
+ * {@link InputRules} (printable, bounded), the same rule as orders, path variables and headers.
+ */
 final class Fields {
 
     private Fields() {
@@ -14,7 +18,7 @@ final class Fields {
             throw ApiException.invalid(field + ": is required");
         }
         if (!node.isIntegralNumber() || !node.canConvertToLong()) {
-            throw ApiException.invalid(field + ": must be a whole number, was " + node);
+            throw ApiException.invalid(field + ": must be a whole number, was " + abbreviate(node.toString()));
         }
         long value = node.longValue();
         if (value < min || value > max) {
@@ -32,12 +36,33 @@ final class Fields {
             return null;
         }
         if (!node.isTextual() || node.asText().isBlank()) {
-            throw ApiException.invalid(field + ": must be a non-blank string, was " + node);
+            throw ApiException.invalid(field + ": must be a non-blank string, was " + (node.isTextual() ? "blank"
+                    : node.getNodeType().name().toLowerCase()));
         }
-        if (node.asText().length() > maxLength) {
-            throw ApiException.invalid(field + ": at most " + maxLength + " characters");
-        }
+        text(field, node.asText(), maxLength);
         return node.asText();
+    }
+
+    /** A sku field: {@link InputRules#skuProblem}. */
+    static String sku(JsonNode body, String field) {
+        String sku = text(body, field, true, InputRules.MAX_SKU_LENGTH);
+        sku(field, sku);
+        return sku;
+    }
+
+    /** Checks text from anywhere at the edge (a body field, path variable, parameter or header). */
+    static void text(String field, String value, int maxLength) {
+        String problem = InputRules.textProblem(value, maxLength);
+        if (problem != null) {
+            throw ApiException.invalid(field + ": " + problem);
+        }
+    }
+
+    static void sku(String field, String value) {
+        String problem = InputRules.skuProblem(value);
+        if (problem != null) {
+            throw ApiException.invalid(field + ": " + problem);
+        }
     }
 
     static JsonNode object(JsonNode body) {
@@ -45,5 +70,9 @@ final class Fields {
             throw ApiException.invalid("body: must be a JSON object");
         }
         return body;
+    }
+
+    private static String abbreviate(String value) {
+        return value.length() <= 40 ? value : value.substring(0, 40) + "...";
     }
 }

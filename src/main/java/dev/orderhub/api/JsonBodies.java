@@ -3,13 +3,9 @@ package dev.orderhub.api;
 import java.io.IOException;
 import java.io.InputStream;
 
-import com.fasterxml.jackson.core.JsonLocation;
-import com.fasterxml.jackson.core.JsonParser;
-import com.fasterxml.jackson.core.JsonProcessingException;
-import com.fasterxml.jackson.databind.DeserializationFeature;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import com.fasterxml.jackson.databind.ObjectReader;
+import dev.orderhub.input.StrictJson;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.http.HttpStatus;
@@ -17,18 +13,17 @@ import org.springframework.stereotype.Component;
 
 /**
  * Reads request bodies as JSON trees, strictly: at most {@code orderhub.api.max-body-bytes}
- * (413 beyond), one JSON value, no duplicate keys, valid UTF-8. Errors say where the JSON broke.
+ * (413 beyond), one JSON value, no duplicate keys, valid UTF-8, exact decimals and no exponents
+ * ({@link StrictJson}). Errors say where the JSON broke.
  */
 @Component
 public class JsonBodies {
 
-    private final ObjectReader reader;
+    private final StrictJson reader;
     private final long maxBytes;
 
     public JsonBodies(ObjectMapper json, @Value("${orderhub.api.max-body-bytes}") long maxBytes) {
-        this.reader = json.reader()
-                .with(JsonParser.Feature.STRICT_DUPLICATE_DETECTION)
-                .with(DeserializationFeature.FAIL_ON_TRAILING_TOKENS);
+        this.reader = new StrictJson(json);
         this.maxBytes = maxBytes;
     }
 
@@ -59,14 +54,9 @@ public class JsonBodies {
             throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_json", "body: is empty, a JSON object is required");
         }
         try {
-            return reader.readTree(body);
-        } catch (JsonProcessingException e) {
-            JsonLocation at = e.getLocation();
-            String where = at == null ? "" : " at line " + at.getLineNr() + ", column " + at.getColumnNr();
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_json", "body: not valid JSON" + where + ": "
-                    + e.getOriginalMessage());
-        } catch (IOException e) {
-            throw new ApiException(HttpStatus.BAD_REQUEST, "invalid_json", "body: not valid JSON: " + e.getMessage());
+            return reader.read(body);
+        } catch (StrictJson.Malformed e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, e.isExponent() ? "invalid_field" : "invalid_json", e.getMessage());
         }
     }
 

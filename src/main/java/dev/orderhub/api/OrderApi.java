@@ -126,8 +126,8 @@ public class OrderApi {
                 throw ApiException.invalid("status: \"" + status + "\" is not an order status");
             }
         }
-        OrderService.OrderPage page = orders.list(channel, wanted, sku, Cursors.decode(cursor), Cursors.limit(limit));
-        return new OrderList(page.items(), Cursors.encode(page.next()));
+        OrderService.OrderPage page = orders.list(channel, wanted, sku, Cursors.decode(Cursors.List.ORDERS, cursor), Cursors.limit(limit));
+        return new OrderList(page.items(), Cursors.encode(Cursors.List.ORDERS, page.next()));
     }
 
     /** Cancels the order and releases its stock; 409 when its status does not allow it. */
@@ -136,19 +136,23 @@ public class OrderApi {
     public Order cancel(@PathVariable String hubOrderId, HttpServletRequest request) {
         String reason = "cancelled through the API";
         if (request.getContentLengthLong() > 0 || request.getHeader("Transfer-Encoding") != null) {
-            if (request.getContentType() == null || !MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(request.getContentType()))) {
+            if (!isJson(request.getContentType())) {
                 throw new ApiException(HttpStatus.UNSUPPORTED_MEDIA_TYPE, "unsupported_media_type",
                         "Content-Type " + request.getContentType() + " is not accepted; send application/json");
             }
-            JsonNode body = bodies.read(request);
-            JsonNode given = body.get("reason");
-            if (given != null && !given.isNull()) {
-                if (!given.isTextual() || given.asText().isBlank() || given.asText().length() > 500) {
-                    throw ApiException.invalid("reason: must be a non-blank string of at most 500 characters");
-                }
-                reason = given.asText();
+            String given = Fields.text(Fields.object(bodies.read(request)), "reason", false, 500);
+            if (given != null) {
+                reason = given;
             }
         }
         return orders.cancel(hubOrderId, reason);
+    }
+
+    private static boolean isJson(String contentType) {
+        try {
+            return contentType != null && MediaType.APPLICATION_JSON.isCompatibleWith(MediaType.parseMediaType(contentType));
+        } catch (org.springframework.http.InvalidMediaTypeException e) {
+            return false;
+        }
     }
 }

@@ -3,12 +3,11 @@ package dev.orderhub.api;
 import dev.orderhub.security.RequiresRole;
 import dev.orderhub.security.Role;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderhub.input.InputRules;
 import dev.orderhub.order.OrderStatus;
 import dev.orderhub.order.Shipments;
 import jakarta.servlet.http.HttpServletRequest;
@@ -40,7 +39,8 @@ public class ShipmentApi {
     /**
      * {@code {"carrier", "service"?, "trackingNumber", "shippedAt"?, "lines"?: [{"lineId", "qty"}]}}:
      * 201 with the shipment and the order's new status; 200 for the same parcel again (same
-     * carrier and tracking number); no lines means everything not yet shipped.
+     * carrier and tracking number), 409 when that parcel was recorded with other lines; no
+     * lines means everything not yet shipped (an empty list is refused).
      */
     @RequiresRole(Role.OPERATOR)
     @PostMapping(consumes = MediaType.APPLICATION_JSON_VALUE)
@@ -53,9 +53,9 @@ public class ShipmentApi {
         Instant shippedAt = null;
         if (shippedText != null) {
             try {
-                shippedAt = OffsetDateTime.parse(shippedText).toInstant();
-            } catch (DateTimeParseException e) {
-                throw ApiException.invalid("shippedAt: \"" + shippedText + "\" is not an ISO-8601 date-time with offset");
+                shippedAt = InputRules.instant(shippedText);
+            } catch (InputRules.Refused refused) {
+                throw ApiException.invalid("shippedAt: \"" + shippedText + "\" " + refused.getMessage());
             }
         }
         List<Shipments.Line> lines = new ArrayList<>();
@@ -64,12 +64,21 @@ public class ShipmentApi {
             if (!given.isArray() || given.size() > 1000) {
                 throw ApiException.invalid("lines: must be an array of at most 1000 {lineId, qty}");
             }
+            if (given.isEmpty()) {
+                // An empty list is more likely a bug in the caller than "ship everything".
+                throw ApiException.invalid("lines: is empty; leave it out to ship everything not yet shipped");
+            }
             for (int i = 0; i < given.size(); i++) {
                 JsonNode line = given.get(i);
                 if (!line.isObject()) {
                     throw ApiException.invalid("lines[" + i + "]: must be an object {lineId, qty}");
                 }
-                String lineId = Fields.text(line, "lineId", true, 100);
+                String lineId;
+                try {
+                    lineId = Fields.text(line, "lineId", true, 100);
+                } catch (ApiException e) {
+                    throw ApiException.invalid("lines[" + i + "]." + e.getMessage());
+                }
                 JsonNode qty = line.get("qty");
                 if (qty == null || !qty.isIntegralNumber() || qty.asLong() < 1 || qty.asLong() > 10_000) {
                     throw ApiException.invalid("lines[" + i + "].qty: must be a whole number between 1 and 10000, was " + qty);

@@ -86,9 +86,9 @@ public class StockApi {
     @PutMapping(path = "/{sku}/locations/{location}", consumes = MediaType.APPLICATION_JSON_VALUE)
     public SkuStock count(@PathVariable String sku, @PathVariable String location, HttpServletRequest request,
                           @RequestHeader(name = "X-Actor", required = false) String actor) {
-        checkSku("sku", sku);
+        Fields.sku("sku", sku);
         checkLocation(location);
-        JsonNode body = bodies.read(request);
+        JsonNode body = Fields.object(bodies.read(request));
         long onHand = Fields.wholeNumber(body, "onHand", 0, MAX_ON_HAND);
         String reason = Fields.text(body, "reason", false, 200);
         LockConflicts.retry(() -> ledger.setOnHand(sku, location, onHand, reason, actor(actor)));
@@ -99,9 +99,8 @@ public class StockApi {
     @RequiresRole(Role.OPERATOR)
     @PostMapping(path = "/adjustments", consumes = MediaType.APPLICATION_JSON_VALUE)
     public SkuStock adjust(HttpServletRequest request, @RequestHeader(name = "X-Actor", required = false) String actor) {
-        JsonNode body = bodies.read(request);
-        String sku = Fields.text(body, "sku", true, 100);
-        checkSku("sku", sku);
+        JsonNode body = Fields.object(bodies.read(request));
+        String sku = Fields.sku(body, "sku");
         String location = Fields.text(body, "location", true, 64);
         checkLocation(location);
         long delta = Fields.wholeNumber(body, "delta", -MAX_ON_HAND, MAX_ON_HAND);
@@ -149,23 +148,17 @@ public class StockApi {
     public History history(@PathVariable String sku, @RequestParam(required = false) Integer limit,
                            @RequestParam(required = false) String cursor) {
         int size = Cursors.limit(limit);
-        List<StockLedger.Movement> items = ledger.history(sku, Cursors.decode(cursor), size + 1);
+        List<StockLedger.Movement> items = ledger.history(sku, Cursors.decode(Cursors.List.STOCK_HISTORY, cursor), size + 1);
         if (items.isEmpty() && ledger.levels(sku).isEmpty()) {
             throw ApiException.notFound("sku \"" + sku + "\" has no stock history");
         }
         boolean more = items.size() > size;
         List<StockLedger.Movement> page = more ? items.subList(0, size) : items;
-        return new History(sku, page, more ? Cursors.encode(page.get(page.size() - 1).id()) : null);
+        return new History(sku, page, more ? Cursors.encode(Cursors.List.STOCK_HISTORY, page.get(page.size() - 1).id()) : null);
     }
 
     private void checkLocation(String location) {
         registry.location(location).orElseThrow(() -> ApiException.notFound("location \"" + location + "\" is not configured"));
-    }
-
-    private static void checkSku(String field, String sku) {
-        if (sku.isBlank() || sku.length() > 100 || sku.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.invalid(field + ": \"" + sku + "\" must be 1 to 100 printable characters");
-        }
     }
 
     /** Who made the change, as the caller says in X-Actor (an ERP, a person); "api" when unsaid. */
@@ -173,9 +166,7 @@ public class StockApi {
         if (header == null || header.isBlank()) {
             return "api";
         }
-        if (header.length() > 100 || header.chars().anyMatch(Character::isISOControl)) {
-            throw ApiException.invalid("X-Actor: at most 100 printable characters");
-        }
+        Fields.text(EdgeChecks.ACTOR, header, 100);
         return header;
     }
 }

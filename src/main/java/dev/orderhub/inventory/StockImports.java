@@ -18,6 +18,7 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.core.type.TypeReference;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.input.InputRules;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.DisposableBean;
@@ -119,8 +120,9 @@ public class StockImports implements DisposableBean {
         String sku = fields[0].trim();
         String location = fields[1].trim();
         String count = fields[2].trim();
-        if (sku.isEmpty() || sku.length() > 100 || sku.chars().anyMatch(Character::isISOControl)) {
-            return "sku \"" + abbreviate(sku) + "\" must be 1 to 100 printable characters";
+        String skuProblem = InputRules.skuProblem(sku);
+        if (skuProblem != null) {
+            return "sku: " + skuProblem;
         }
         if (registry.location(location).isEmpty()) {
             return "location \"" + abbreviate(location) + "\" is not configured";

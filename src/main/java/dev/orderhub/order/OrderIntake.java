@@ -4,9 +4,10 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.orderhub.input.InputRules;
+import dev.orderhub.input.StrictJson;
 import dev.orderhub.messaging.ExceptionStore;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -25,7 +26,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Component("orderIntake")
 public class OrderIntake {
 
-    private final ObjectMapper json;
+    /** Exact decimals and the API's strictness: an order over the broker is read as one over HTTP. */
+    private final StrictJson json;
     private final OrderService orders;
     private final ExceptionStore exceptions;
     private final TransactionTemplate transaction;
@@ -33,7 +35,7 @@ public class OrderIntake {
 
     public OrderIntake(ObjectMapper json, OrderService orders, ExceptionStore exceptions, PlatformTransactionManager transactions,
                        @Value("${orderhub.queues.order-intake}") String queue) {
-        this.json = json;
+        this.json = new StrictJson(json);
         this.orders = orders;
         this.exceptions = exceptions;
         this.transaction = new TransactionTemplate(transactions);
@@ -88,9 +90,9 @@ public class OrderIntake {
         }
         JsonNode body;
         try {
-            body = json.readTree(message.text());
-        } catch (JsonProcessingException e) {
-            throw new InvalidOrderException("body: not valid JSON (" + e.getOriginalMessage() + ")");
+            body = json.read(message.text());
+        } catch (StrictJson.Malformed e) {
+            throw new InvalidOrderException(e.getMessage());
         }
         if (body == null || !body.isObject()) {
             throw new InvalidOrderException("body: must be a JSON object");
@@ -98,6 +100,10 @@ public class OrderIntake {
         JsonNode channel = body.get("channel");
         if (channel == null || !channel.isTextual() || channel.asText().isBlank()) {
             throw new InvalidOrderException("channel: is required on an intake message");
+        }
+        String problem = InputRules.textProblem(channel.asText(), 100);
+        if (problem != null) {
+            throw new InvalidOrderException("channel: " + problem);
         }
         return OrderValidator.validate(channel.asText(), body);
     }

@@ -2,8 +2,6 @@ package dev.orderhub.order;
 
 import java.math.BigDecimal;
 import java.time.Instant;
-import java.time.OffsetDateTime;
-import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.Currency;
 import java.util.HashSet;
@@ -13,6 +11,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.orderhub.input.InputRules;
 
 /**
  * Turns a canonical order JSON into an {@link OrderSubmission}, or refuses it naming every
@@ -51,11 +50,12 @@ public final class OrderValidator {
         if (currency != null && !CURRENCIES.contains(currency)) {
             problems.add("currency: \"" + currency + "\" is not an ISO 4217 currency code");
         }
+        Currency money = currency != null && CURRENCIES.contains(currency) ? Currency.getInstance(currency) : null;
         Buyer buyer = buyer(body.get("buyer"));
         // A channel-fulfilled order (FBA...) may come without an address: the channel ships it.
         JsonNode address = body.get("shipTo");
         Address shipTo = mode == FulfilmentMode.CHANNEL && (address == null || address.isNull()) ? null : address(address);
-        List<OrderLine> lines = lines(body.get("lines"));
+        List<OrderLine> lines = lines(body.get("lines"), money);
         if (!problems.isEmpty()) {
             throw new InvalidOrderException(problems);
         }
@@ -74,7 +74,7 @@ public final class OrderValidator {
                 }
             }
         }
-        problems.add("fulfilmentMode: must be one of MERCHANT, CHANNEL, PRIME_MERCHANT, MCF, was " + node);
+        problems.add("fulfilmentMode: must be one of MERCHANT, CHANNEL, PRIME_MERCHANT, MCF, was " + abbreviate(node.toString()));
         return null;
     }
 
@@ -86,7 +86,7 @@ public final class OrderValidator {
             problems.add("buyer: must be an object");
             return null;
         }
-        return new Buyer(text(node, "name", "buyer.name", 200, false), text(node, "email", "buyer.email", 200, false));
+        return new Buyer(personal(node, "name", "buyer.name", 200, false), personal(node, "email", "buyer.email", 200, false));
     }
 
     private Address address(JsonNode node) {
@@ -102,13 +102,13 @@ public final class OrderValidator {
         if (country != null && !COUNTRIES.contains(country)) {
             problems.add("shipTo.country: \"" + country + "\" is not an ISO 3166-1 alpha-2 country code");
         }
-        return new Address(text(node, "name", "shipTo.name", 200, true), text(node, "line1", "shipTo.line1", 200, true),
-                text(node, "line2", "shipTo.line2", 200, false), text(node, "city", "shipTo.city", 100, true),
-                text(node, "region", "shipTo.region", 100, false),
-                text(node, "postalCode", "shipTo.postalCode", 32, true), country);
+        return new Address(personal(node, "name", "shipTo.name", 200, true), personal(node, "line1", "shipTo.line1", 200, true),
+                personal(node, "line2", "shipTo.line2", 200, false), personal(node, "city", "shipTo.city", 100, true),
+                personal(node, "region", "shipTo.region", 100, false),
+                personal(node, "postalCode", "shipTo.postalCode", 32, true), country);
     }
 
-    private List<OrderLine> lines(JsonNode node) {
+    private List<OrderLine> lines(JsonNode node, Currency currency) {
         if (node == null || node.isNull()) {
             problems.add("lines: is required");
             return List.of();
@@ -138,10 +138,14 @@ public final class OrderValidator {
             if (lineId != null && !lineIds.add(lineId)) {
                 problems.add(at + ".lineId: \"" + lineId + "\" appears twice in this order");
             }
-            String sku = text(line, "sku", at + ".sku", 100, true);
+            String sku = text(line, "sku", at + ".sku", InputRules.MAX_SKU_LENGTH, true);
+            if (sku != null && InputRules.skuProblem(sku) != null) {
+                problems.add(at + ".sku: " + InputRules.skuProblem(sku));
+                sku = null;
+            }
             Integer qty = qty(line.get("qty"), at + ".qty");
-            BigDecimal unitPrice = money(line.get("unitPrice"), at + ".unitPrice", true);
-            BigDecimal tax = money(line.get("tax"), at + ".tax", false);
+            BigDecimal unitPrice = money(line.get("unitPrice"), at + ".unitPrice", true, currency);
+            BigDecimal tax = money(line.get("tax"), at + ".tax", false, currency);
             if (qty != null) {
                 lines.add(new OrderLine(lineId, sku, qty, unitPrice, tax == null ? BigDecimal.ZERO : tax));
             }
@@ -166,27 +170,41 @@ public final class OrderValidator {
         return qty;
     }
 
-    private BigDecimal money(JsonNode node, String at, boolean required) {
+    /**
+     * Money as a JSON number or a decimal string ("19.95": how SP-API, Shopify and bol send it),
+     * read exactly from its text: {@link InputRules#money} (no exponent or sign, at most the
+     * currency's decimals). Intake readers keep decimals exact ({@link dev.orderhub.input.StrictJson}).
+     */
+    private BigDecimal money(JsonNode node, String at, boolean required, Currency currency) {
         if (node == null || node.isNull()) {
             if (required) {
                 problems.add(at + ": is required");
             }
             return null;
         }
-        if (!node.isNumber()) {
-            problems.add(at + ": must be a number, was " + abbreviate(node.toString()));
+        String text;
+        if (node.isTextual()) {
+            text = node.asText();
+            if (text.length() > 40) {
+                problems.add(at + ": at most 40 characters, was " + text.length());
+                return null;
+            }
+        } else if (node.isNumber()) {
+            if ((node.isDouble() || node.isFloat()) && !Double.isFinite(node.doubleValue())) {
+                problems.add(at + ": must be a finite number");
+                return null;
+            }
+            text = node.decimalValue().toPlainString();
+        } else {
+            problems.add(at + ": must be a number or a decimal string, was " + abbreviate(node.toString()));
             return null;
         }
-        BigDecimal value = node.decimalValue();
-        if (value.signum() < 0 || value.compareTo(MAX_PRICE) >= 0) {
-            problems.add(at + ": must be between 0 and " + MAX_PRICE.toPlainString() + ", was " + value.toPlainString());
+        try {
+            return InputRules.money(text, currency, MAX_PRICE);
+        } catch (InputRules.Refused refused) {
+            problems.add(at + ": " + refused.getMessage());
             return null;
         }
-        if (value.stripTrailingZeros().scale() > 4) {
-            problems.add(at + ": at most 4 decimal places, was " + value.toPlainString());
-            return null;
-        }
-        return value;
     }
 
     private Instant instant(JsonNode parent, String field, boolean required) {
@@ -201,16 +219,29 @@ public final class OrderValidator {
             problems.add(field + ": must be an ISO-8601 date-time string, was " + abbreviate(node.toString()));
             return null;
         }
+        String unreadable = InputRules.textProblem(node.asText(), 64);
+        if (unreadable != null) {
+            problems.add(field + ": " + unreadable);
+            return null;
+        }
         try {
-            return OffsetDateTime.parse(node.asText()).toInstant();
-        } catch (DateTimeParseException e) {
-            problems.add(field + ": \"" + abbreviate(node.asText()) + "\" is not an ISO-8601 date-time with offset "
-                    + "(e.g. 2026-11-26T10:15:00Z)");
+            return InputRules.instant(node.asText());
+        } catch (InputRules.Refused refused) {
+            problems.add(field + ": \"" + abbreviate(node.asText()) + "\" " + refused.getMessage());
             return null;
         }
     }
 
+    /** Buyer and address fields: their values are personal data, so no problem quotes them. */
+    private String personal(JsonNode parent, String field, String at, int maxLength, boolean required) {
+        return text(parent, field, at, maxLength, required, true);
+    }
+
     private String text(JsonNode parent, String field, String at, int maxLength, boolean required) {
+        return text(parent, field, at, maxLength, required, false);
+    }
+
+    private String text(JsonNode parent, String field, String at, int maxLength, boolean required, boolean personal) {
         JsonNode node = parent.get(field);
         if (node == null || node.isNull()) {
             if (required) {
@@ -219,7 +250,7 @@ public final class OrderValidator {
             return null;
         }
         if (!node.isTextual()) {
-            problems.add(at + ": must be a string, was " + abbreviate(node.toString()));
+            problems.add(at + ": must be a string, was " + (personal ? kind(node) : abbreviate(node.toString())));
             return null;
         }
         String value = node.asText();
@@ -229,15 +260,18 @@ public final class OrderValidator {
             }
             return null;
         }
-        if (value.length() > maxLength) {
-            problems.add(at + ": at most " + maxLength + " characters, was " + value.length());
-            return null;
-        }
-        if (value.chars().anyMatch(Character::isISOControl)) {
-            problems.add(at + ": contains control characters");
+        String problem = InputRules.textProblem(value, maxLength);
+        if (problem != null) {
+            problems.add(at + ": " + problem);
             return null;
         }
         return value;
+    }
+
+    /** What a value is, without what it says: "an array", "a number". */
+    private static String kind(JsonNode node) {
+        String type = node.getNodeType().name().toLowerCase();
+        return ("aeiou".indexOf(type.charAt(0)) >= 0 ? "an " : "a ") + type;
     }
 
     private static String abbreviate(String value) {

@@ -83,6 +83,7 @@ public class Shipments {
         String shipmentId = shipmentId(hubOrderId, request.carrier(), request.trackingNumber());
         Optional<Shipment> existing = find(shipmentId);
         if (existing.isPresent()) {
+            sameLines(existing.get(), request);
             return new Recorded(existing.get(), current.getKey(), false);
         }
         if (current.getValue() == FulfilmentMode.CHANNEL) {
@@ -160,6 +161,26 @@ public class Shipments {
                     .param("id", shipmentId).param("channel", order.channel()).param("now", utc(at)).update();
         }
         return new Recorded(shipment, target, true);
+    }
+
+    /**
+     * The same parcel again must say the same: lines that differ from what was recorded would be
+     * silently dropped, so they are refused. Without lines ("everything not yet shipped") the
+     * request names no lines to compare and is the same parcel again.
+     */
+    private static void sameLines(Shipment recorded, Request request) {
+        if (request.lines() == null || request.lines().isEmpty()) {
+            return;
+        }
+        Map<String, Integer> asked = new java.util.TreeMap<>();
+        request.lines().forEach(line -> asked.merge(line.lineId(), line.qty(), Integer::sum));
+        Map<String, Integer> had = new java.util.TreeMap<>();
+        recorded.lines().forEach(line -> had.put(line.lineId(), line.qty()));
+        if (!asked.equals(had)) {
+            throw new InvalidShipmentException("parcel " + recorded.carrier() + " " + recorded.trackingNumber()
+                    + " was recorded with other lines " + had + " (this request: " + asked + "); a parcel's lines "
+                    + "cannot change, a different parcel needs its own tracking number");
+        }
     }
 
     /** The order's shipments, oldest first. */

@@ -67,7 +67,7 @@ class StockImportTest {
         assertThat(reasons.get(0)).contains("location \"attic\" is not configured");
         assertThat(reasons.get(1)).contains("onHand \"lots\" is not a whole number");
         assertThat(reasons.get(2)).contains("expected 3 fields");
-        assertThat(reasons.get(3)).contains("sku \"\" must be 1 to 100");
+        assertThat(reasons.get(3)).contains("sku: is blank");
         assertThat(reasons.get(4)).contains("onHand -1 must be between 0");
 
         assertThat(hub.get("/api/stock/" + prefix + "-1").json().get("onHand").asLong()).isEqualTo(12);
