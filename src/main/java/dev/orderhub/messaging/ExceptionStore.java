@@ -108,18 +108,7 @@ public class ExceptionStore {
         }
     }
 
-<<<<<<< HEAD
     /** Parks a text payload (kept bounded and storable, see {@link StoredPayload}). */
-=======
-    /**
-     * PostgreSQL cannot store NUL in text: a message holding one would fail its own parking and
-     * loop between redelivery and the dead-letter queue. It is kept, written as the JSON escape.
-     */
-    private static String storable(String text) {
-        return text == null || text.indexOf('\u0000') < 0 ? text : text.replace("\u0000", "\\u0000");
-    }
-
->>>>>>> issue9-input
     @Transactional
     public long park(String source, String reason, String payload) {
         return park(source, reason, StoredPayload.text(payload, maxPayloadChars));
@@ -135,19 +124,11 @@ public class ExceptionStore {
         String storedReason = StoredPayload.storable(reason == null ? "(no reason given)" : reason, MAX_REASON);
         String storedSource = StoredPayload.storable(source, MAX_SOURCE);
         KeyHolder keys = new GeneratedKeyHolder();
-<<<<<<< HEAD
         jdbc.sql("INSERT INTO exceptions (source, reason, payload, status, created_at, payload_size, payload_truncated, "
                         + "payload_encoding) VALUES (:source, :reason, :payload, :status, :now, :size, :truncated, :encoding)")
                 .param("source", storedSource)
                 .param("reason", storedReason)
                 .param("payload", payload.value())
-=======
-        jdbc.sql("INSERT INTO exceptions (source, reason, payload, status, created_at) "
-                        + "VALUES (:source, :reason, :payload, :status, :now)")
-                .param("source", source)
-                .param("reason", storable(reason.length() <= 2000 ? reason : reason.substring(0, 2000)))
-                .param("payload", storable(payload))
->>>>>>> issue9-input
                 .param("status", ParkedException.OPEN)
                 .param("now", now())
                 .param("size", payload.size())
