@@ -194,6 +194,10 @@ class PersonalDataLogTest {
             jdbc.sql("ALTER TABLE orders ALTER COLUMN ship_to_city SET DATA TYPE VARCHAR(100)").update();
         }
 
+        // A buyer's erasure request, by email and by order id.
+        assertThat(hub.post("/api/privacy/erasures", "{\"email\":\"" + http.email + "\",\"hubOrderIds\":[\"" + cancelled
+                + "\"],\"reason\":\"GDPR art. 17\"}").status()).isEqualTo(200);
+
         List<String> logged;
         synchronized (lines) {
             logged = List.copyOf(lines);
