@@ -60,19 +60,37 @@ public class RedactedRouteErrors implements CamelContextConfiguration {
             log(message, failure, getLevel());
         }
 
-        /** Replaces what follows "caught: " up to the end of that line with the exceptions' classes. */
+        /**
+         * Replaces the exception in the line ("caught: " and its text, which may span lines:
+         * pgjdbc adds "Detail: Failing row contains (...)") with the exceptions' classes. Without
+         * the exception at hand, everything from "caught: " to the next blank line goes.
+         */
         static String withoutCaught(String message, Throwable failure) {
             if (message == null) {
                 return null;
             }
-            int at = message.indexOf(CAUGHT);
-            if (at < 0) {
-                return message;
+            String redacted = message;
+            for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+                String described = t.getClass().getName();
+                if (t.toString() != null && !t.toString().isEmpty()) {
+                    redacted = redacted.replace(t.toString(), described);
+                }
+                if (t.getMessage() != null && !t.getMessage().isEmpty()) {
+                    redacted = redacted.replace(t.getMessage(), "(message withheld)");
+                }
             }
-            int end = message.indexOf('\n', at);
-            return message.substring(0, at + CAUGHT.length())
+            int at = redacted.indexOf(CAUGHT);
+            if (at < 0) {
+                return redacted;
+            }
+            int end = redacted.indexOf("\n\n", at);
+            int lineEnd = redacted.indexOf('\n', at);
+            // A caught text left on more than its own line is not the exception we know: cut it to the blank line.
+            boolean known = failure != null && (lineEnd < 0 || lineEnd == end);
+            int cut = known ? (lineEnd < 0 ? redacted.length() : lineEnd) : (end < 0 ? redacted.length() : end);
+            return redacted.substring(0, at + CAUGHT.length())
                     + (failure == null ? "(the exception's message is withheld: it may quote personal data)" : Redaction.describe(failure))
-                    + (end < 0 ? "" : message.substring(end));
+                    + redacted.substring(cut);
         }
     }
 }
