@@ -39,7 +39,12 @@ class PackagedHubIT {
                 .until(() -> "UP".equals(client.get("/actuator/health").text("status")));
         await().atMost(Duration.ofSeconds(30)).until(() -> Files.readString(log).contains("Started OrderhubApplication"));
         String started = Files.readString(log);
-        assertThat(started).contains("Started order-intake").contains("Started order-ingress").contains("Started amazon-orders-poll");
+        // dev.orderhub.StartupLog names every route started in one line.
+        String routes = started.lines().filter(line -> line.contains("routes: ") && line.contains(" started: ")).findFirst()
+                .orElseThrow(() -> new AssertionError("no \"routes: N started: ...\" line in the log:\n" + started));
+        assertThat(routes.substring(routes.indexOf(" started: ") + 10).split(", "))
+                .contains("order-intake", "order-ingress", "amazon-orders-poll", "outbox-relay", "dead-letters", "stock-push",
+                        "personal-data-retention");
 
         client.setStock("IT-SKU", "main", 3);
         String id = client.post("/api/channels/webshop/orders", OrderJson.of("IT-1", "IT-SKU", 2)).text("hubOrderId");

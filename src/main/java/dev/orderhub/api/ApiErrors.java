@@ -8,6 +8,7 @@ import dev.orderhub.order.IllegalTransitionException;
 import dev.orderhub.order.InvalidOrderException;
 import dev.orderhub.order.InvalidShipmentException;
 import dev.orderhub.order.OrderNotFoundException;
+import dev.orderhub.privacy.Redaction;
 import jakarta.servlet.RequestDispatcher;
 import jakarta.servlet.http.HttpServletRequest;
 import org.apache.camel.CamelExecutionException;
@@ -40,6 +41,7 @@ import org.springframework.web.servlet.resource.NoResourceFoundException;
 @RestController
 public class ApiErrors implements ErrorController {
 
+    /** Failures are logged with classes and stack frames but no messages: a database error quotes the row. */
     private static final Logger LOG = LoggerFactory.getLogger(ApiErrors.class);
 
     @ExceptionHandler(ApiException.class)
@@ -125,20 +127,20 @@ public class ApiErrors implements ErrorController {
     /** The database is away (restart, failover): the caller should retry; nothing was stored half. */
     @ExceptionHandler({DataAccessException.class, TransactionException.class})
     ResponseEntity<ApiError> database(RuntimeException e) {
-        LOG.error("database failure answering a request", e);
+        LOG.error("database failure answering a request", Redaction.redacted(e));
         return answer(HttpStatus.SERVICE_UNAVAILABLE, "store_unavailable", "the hub's database did not answer; retry later");
     }
 
     @ExceptionHandler(CamelExecutionException.class)
     ResponseEntity<ApiError> broker(CamelExecutionException e) {
-        LOG.error("intake queue send failed", e);
+        LOG.error("intake queue send failed", Redaction.redacted(e));
         return answer(HttpStatus.SERVICE_UNAVAILABLE, "broker_unavailable",
                 "the order was not accepted: the intake queue did not acknowledge it; retry later");
     }
 
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiError> unexpected(Exception e) {
-        LOG.error("unexpected failure answering a request", e);
+        LOG.error("unexpected failure answering a request", Redaction.redacted(e));
         return answer(HttpStatus.INTERNAL_SERVER_ERROR, "internal_error", "the hub failed to answer; see its log");
     }
 

@@ -70,7 +70,8 @@ public class ClusterLeases {
             boolean held = acquire(name, now);
             if (held) {
                 if (trusted == null) {
-                    LOG.info("cluster lease {}: held by this instance ({})", name, holder);
+                    // Routine at every start: DEBUG. Losing a lease (another instance took over) is a WARN.
+                    LOG.debug("cluster lease {}: held by this instance ({})", name, holder);
                 }
                 trustedUntil.put(name, now.plus(ttl).minus(margin));
             } else if (trustedUntil.remove(name) != null) {

@@ -7,6 +7,7 @@ import java.time.Instant;
 import java.time.OffsetDateTime;
 import java.time.ZoneOffset;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.concurrent.atomic.AtomicBoolean;
 
@@ -15,6 +16,7 @@ import jakarta.jms.Destination;
 import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.Queue;
+import dev.orderhub.privacy.Redaction;
 import org.apache.camel.Exchange;
 import org.apache.camel.component.jms.JmsMessage;
 import org.slf4j.Logger;
@@ -136,7 +138,9 @@ public class ExceptionStore {
                 .param("encoding", payload.encoding())
                 .update(keys, "id");
         long id = keys.getKey().longValue();
-        LOG.warn("parked exception {} from {}: {}", id, storedSource, storedReason);
+        // The reason may quote the input (a buyer's name, an address): the log names its fields only,
+        // the entry (GET /api/exceptions/{id}) has it whole.
+        LOG.warn("parked exception {} from {}: {}", id, storedSource, Redaction.fieldsOf(reason));
         return id;
     }
 
@@ -212,6 +216,55 @@ public class ExceptionStore {
         open(id);
         resolve(id, ParkedException.DISCARDED, note);
         return find(id).orElseThrow();
+    }
+
+    /** What an erased payload becomes: the entry stays (its source, dates, status) without the input. */
+    public static final String ERASED_PAYLOAD = "{\"erased\":\"personal data erased; the original payload is gone\"}";
+
+    /**
+     * Erases the payload of every entry whose payload holds one of these values (compared
+     * without case, e.g. a buyer's email): the payload becomes {@link #ERASED_PAYLOAD}, the
+     * reason keeps only the fields it names, and an OPEN entry is closed as DISCARDED with the
+     * note, as there is nothing left to replay. Returns how many entries were erased.
+     */
+    @Transactional
+    public int eraseContaining(java.util.Collection<String> values, String note) {
+        int erased = 0;
+        for (String value : values) {
+            List<Map.Entry<Long, String>> hits = jdbc.sql("SELECT id, reason FROM exceptions WHERE payload <> :erased "
+                            + "AND POSITION(:value IN LOWER(payload)) > 0 ORDER BY id FOR UPDATE")
+                    .param("erased", ERASED_PAYLOAD).param("value", value.toLowerCase(java.util.Locale.ROOT))
+                    .query((rs, n) -> Map.entry(rs.getLong(1), rs.getString(2))).list();
+            for (Map.Entry<Long, String> hit : hits) {
+                erase(hit.getKey(), hit.getValue(), note);
+            }
+            erased += hits.size();
+        }
+        return erased;
+    }
+
+    /** Erases the payloads of entries closed (replayed or discarded) before {@code before}; returns how many. */
+    @Transactional
+    public int eraseClosedBefore(Instant before, String note) {
+        List<Map.Entry<Long, String>> due = jdbc.sql("SELECT id, reason FROM exceptions WHERE status <> :open "
+                        + "AND resolved_at < :before AND payload <> :erased ORDER BY id LIMIT 500 FOR UPDATE")
+                .param("open", ParkedException.OPEN).param("before", before.atOffset(ZoneOffset.UTC)).param("erased", ERASED_PAYLOAD)
+                .query((rs, n) -> Map.entry(rs.getLong(1), rs.getString(2))).list();
+        for (Map.Entry<Long, String> entry : due) {
+            erase(entry.getKey(), entry.getValue(), note);
+        }
+        return due.size();
+    }
+
+    private void erase(long id, String reason, String note) {
+        jdbc.sql("UPDATE exceptions SET payload = :erased, reason = :reason, "
+                        + "note = CASE WHEN status = :open THEN :note ELSE note END, "
+                        + "resolved_at = CASE WHEN status = :open THEN :now ELSE resolved_at END, "
+                        + "status = CASE WHEN status = :open THEN :discarded ELSE status END WHERE id = :id")
+                .param("erased", ERASED_PAYLOAD).param("reason", "personal data erased; the reason named " + Redaction.fieldsOf(reason))
+                .param("open", ParkedException.OPEN).param("note", note).param("now", now())
+                .param("discarded", ParkedException.DISCARDED).param("id", id)
+                .update();
     }
 
     private ParkedException open(long id) {

@@ -13,6 +13,7 @@ import jakarta.jms.JMSException;
 import jakarta.jms.Message;
 import jakarta.jms.MessageConsumer;
 import jakarta.jms.Session;
+import dev.orderhub.privacy.Redaction;
 import org.apache.camel.CamelContext;
 import org.apache.camel.ProducerTemplate;
 import org.apache.camel.ServiceStatus;
@@ -150,7 +151,7 @@ public class IntakeConsumer {
                 if (!running) {
                     return;
                 }
-                LOG.warn("intake consumer: broker connection failed ({}); reconnecting in {} ms", e.getMessage(), backoff);
+                LOG.warn("intake consumer: broker connection failed ({}); reconnecting in {} ms", Redaction.describe(e), backoff);
                 sleep(backoff);
                 backoff = Math.min(backoff * 2, 5000);
             }
@@ -192,8 +193,9 @@ public class IntakeConsumer {
                     producer.sendBody(ENDPOINT, new Batch(List.of(redelivery)));
                 }
             } catch (RuntimeException e) {
+                // Not the message: a database error quotes the refused row (names, addresses).
                 LOG.warn("intake batch of {} failed, the broker redelivers it: {}",
-                        batch.size() + (redelivery == null ? 0 : 1), rootMessage(e));
+                        batch.size() + (redelivery == null ? 0 : 1), Redaction.describe(e));
                 session.rollback();
                 continue;
             }
@@ -214,13 +216,6 @@ public class IntakeConsumer {
         return camel.isStarted() && status != null && status.isStarted();
     }
 
-    private static String rootMessage(Throwable e) {
-        Throwable root = e;
-        while (root.getCause() != null && root.getCause() != root) {
-            root = root.getCause();
-        }
-        return root.getClass().getSimpleName() + ": " + root.getMessage();
-    }
 
     private static void sleep(long millis) {
         try {

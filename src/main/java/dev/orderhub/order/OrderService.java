@@ -286,7 +286,7 @@ public class OrderService {
             // The count stands even for a reservation without an order (which would be a bug to look into).
             store.lock(id).ifPresentOrElse(current -> {
                 transition(id, current.getKey(), OrderStatus.BACKORDERED, current.getValue(), released.reason(), null, now);
-                LOG.info("order {} backordered: {}", id, released.reason());
+                LOG.debug("order {} backordered: {}", id, released.reason());
             }, () -> LOG.warn("released reservations of {}, which is not a stored order", id));
         }
     }

@@ -24,7 +24,7 @@ class OrderStore {
     private static final String ORDER_COLUMNS = "hub_order_id, channel, channel_order_id, status, fulfilment_mode, "
             + "placed_at, ship_by, deliver_by, currency, buyer_name, buyer_email, ship_to_name, ship_to_line1, "
             + "ship_to_line2, ship_to_city, ship_to_region, ship_to_postal, ship_to_country, hold_reason, received_at, "
-            + "updated_at, seq";
+            + "updated_at, seq, personal_data_erased_at";
 
     private final JdbcClient jdbc;
     private final NamedParameterJdbcTemplate batch;
@@ -259,7 +259,8 @@ class OrderStore {
     /** The orders row, before lines and events are attached. */
     private record Header(String hubOrderId, String channel, String channelOrderId, OrderStatus status,
                           FulfilmentMode mode, Instant placedAt, Instant shipBy, Instant deliverBy, String currency,
-                          Buyer buyer, Address shipTo, String holdReason, Instant receivedAt, Instant updatedAt, long seq) {
+                          Buyer buyer, Address shipTo, String holdReason, Instant receivedAt, Instant updatedAt, long seq,
+                          Instant personalDataErasedAt) {
 
         Order complete(List<OrderLine> lines, List<OrderEvent> events) {
             BigDecimal subtotal = BigDecimal.ZERO;
@@ -271,7 +272,7 @@ class OrderStore {
             Totals totals = new Totals(subtotal.stripTrailingZeros(), tax.stripTrailingZeros(),
                     subtotal.add(tax).stripTrailingZeros(), currency);
             return new Order(hubOrderId, channel, channelOrderId, status, mode, placedAt, shipBy, deliverBy, currency,
-                    buyer, shipTo, lines, totals, holdReason, receivedAt, updatedAt, events);
+                    buyer, shipTo, lines, totals, holdReason, receivedAt, updatedAt, events, personalDataErasedAt);
         }
     }
 
@@ -281,10 +282,11 @@ class OrderStore {
         return new Header(rs.getString(1), rs.getString(2), rs.getString(3), OrderStatus.valueOf(rs.getString(4)),
                 FulfilmentMode.valueOf(rs.getString(5)), instant(rs, 6), instant(rs, 7), instant(rs, 8), rs.getString(9),
                 buyerName == null && buyerEmail == null ? null : new Buyer(buyerName, buyerEmail),
-                rs.getString(12) == null && rs.getString(13) == null ? null
+                // An erased address keeps its country and region: shown without the personal fields.
+                rs.getString(12) == null && rs.getString(13) == null && rs.getString(18) == null ? null
                         : new Address(rs.getString(12), rs.getString(13), rs.getString(14), rs.getString(15), rs.getString(16),
                         rs.getString(17), rs.getString(18)),
-                rs.getString(19), instant(rs, 20), instant(rs, 21), rs.getLong(22));
+                rs.getString(19), instant(rs, 20), instant(rs, 21), rs.getLong(22), instant(rs, 23));
     }
 
     private static Instant instant(ResultSet rs, int column) throws SQLException {

@@ -24,6 +24,7 @@ import dev.orderhub.order.OrderStatus;
 import dev.orderhub.order.OrderSubmission;
 import dev.orderhub.order.OrderValidator;
 import org.apache.camel.ProducerTemplate;
+import dev.orderhub.privacy.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -99,7 +100,7 @@ public class AmazonOrders {
                 LOG.info("amazon orders for {}: {}; the next poll continues from the same cursor", channel, e.getMessage());
             } catch (RuntimeException e) {
                 LOG.warn("amazon orders for {}: poll failed ({}); the next poll continues from the same cursor", channel,
-                        e.getMessage());
+                        Redaction.describe(e));
             }
         }
     }
