@@ -60,6 +60,11 @@ public class BodyReadLimits extends OncePerRequestFilter {
     @Override
     protected void doFilterInternal(HttpServletRequest request, HttpServletResponse response, FilterChain chain)
             throws ServletException, IOException {
+        if (request.getContentLengthLong() <= 0 && request.getHeader("Transfer-Encoding") == null) {
+            // No body (a GET, or Content-Length 0): reading it ends at once and needs no permit.
+            chain.doFilter(request, response);
+            return;
+        }
         GuardedBody body = new GuardedBody(request, response, System.nanoTime());
         request.setAttribute(ATTRIBUTE, body);
         try {
