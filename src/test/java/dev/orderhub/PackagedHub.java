@@ -53,6 +53,10 @@ public final class PackagedHub implements AutoCloseable {
         return new HubClient(httpPort);
     }
 
+    public int httpPort() {
+        return httpPort;
+    }
+
     public int brokerPort() {
         return brokerPort;
     }
