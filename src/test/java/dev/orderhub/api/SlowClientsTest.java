@@ -47,7 +47,7 @@ class SlowClientsTest {
     private final List<String> failures = new CopyOnWriteArrayList<>();
 
     /** What one slow client saw: the status (0 for none), the body, and whether the hub closed the connection. */
-    record Seen(String request, int status, String body, boolean closed) {
+    record Seen(String request, int status, String head, String body, boolean closed) {
     }
 
     @Test
@@ -84,6 +84,9 @@ class SlowClientsTest {
                     assertThat(client.status()).as(client.toString()).isIn(408, 503);
                     assertThat(client.body()).as(client.toString()).contains("\"error\"")
                             .containsAnyOf("\"body_timeout\"", "\"busy\"");
+                    if (client.status() == 503) {
+                        assertThat(client.head()).as(client.toString()).containsIgnoringCase("Retry-After: 1");
+                    }
                 } else {
                     // The actuator reads even a GET's body: so it is answered, or refused like the others.
                     assertThat(client.status()).as(client.toString()).isIn(200, 408, 503);
@@ -167,6 +170,7 @@ class SlowClientsTest {
         String text = answer.toString(StandardCharsets.UTF_8);
         int status = text.startsWith("HTTP/1.1 ") && text.length() >= 12 ? Integer.parseInt(text.substring(9, 12)) : 0;
         int bodyAt = text.indexOf("\r\n\r\n");
-        return new Seen(head.substring(0, head.indexOf(' ', 5)), status, bodyAt < 0 ? "" : text.substring(bodyAt + 4), closed);
+        return new Seen(head.substring(0, head.indexOf(' ', 5)), status, bodyAt < 0 ? text : text.substring(0, bodyAt),
+                bodyAt < 0 ? "" : text.substring(bodyAt + 4), closed);
     }
 }

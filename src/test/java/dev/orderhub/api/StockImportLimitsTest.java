@@ -39,7 +39,7 @@ class StockImportLimitsTest {
     @Value("${orderhub.data-dir}")
     Path dataDir;
 
-    @Value("${orderhub.api.max-import-bytes}")
+    @Value("${orderhub.api.max-import-bytes:104857600}")
     long maxImportBytes;
 
     HubClient hub;
