@@ -2,8 +2,11 @@ package dev.orderhub.api;
 
 import dev.orderhub.security.RequiresRole;
 import dev.orderhub.security.Role;
+import java.io.FilterInputStream;
+import java.io.IOException;
+import java.io.InputStream;
 import java.net.URI;
-import java.nio.charset.StandardCharsets;
+import java.time.Duration;
 import java.util.List;
 
 import com.fasterxml.jackson.annotation.JsonInclude;
@@ -41,15 +44,18 @@ public class StockApi {
     private final ChannelRegistry registry;
     private final JsonBodies bodies;
     private final long maxImportBytes;
+    private final Duration importReadTimeout;
 
     public StockApi(StockLedger ledger, StockSync stockSync, StockImports imports, ChannelRegistry registry,
-                    JsonBodies bodies, @Value("${orderhub.api.max-import-bytes:20971520}") long maxImportBytes) {
+                    JsonBodies bodies, @Value("${orderhub.api.max-import-bytes:104857600}") long maxImportBytes,
+                    @Value("${orderhub.api.import-read-timeout:10m}") Duration importReadTimeout) {
         this.ledger = ledger;
         this.stockSync = stockSync;
         this.imports = imports;
         this.registry = registry;
         this.bodies = bodies;
         this.maxImportBytes = maxImportBytes;
+        this.importReadTimeout = importReadTimeout;
     }
 
     public record LocationStock(String location, long onHand, long reserved, long available) {
@@ -112,21 +118,69 @@ public class StockApi {
         return stock(sku);
     }
 
-    /** A whole stock file, {@code sku,location,onHand} per line: 202 with the import's id; progress at its location. */
+    /**
+     * A whole stock file, {@code sku,location,onHand} per line: 202 with the import's id; progress at its location.
+     * The body is streamed to a file (never held in memory), within {@code orderhub.api.max-import-bytes}
+     * (413 beyond) and {@code orderhub.api.import-read-timeout}; 429 when too many imports wait already.
+     */
     @RequiresRole({Role.OPERATOR, Role.INTEGRATION})
     @PostMapping(path = "/imports", consumes = "text/csv")
     public ResponseEntity<ImportStarted> startImport(HttpServletRequest request,
-                                                     @RequestHeader(name = "X-Actor", required = false) String actor)
-            throws java.io.IOException {
+                                                     @RequestHeader(name = "X-Actor", required = false) String actor) {
+        String who = actor(actor);
         if (request.getContentLengthLong() > maxImportBytes) {
-            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "body_too_large", "body: at most " + maxImportBytes + " bytes");
+            throw importTooLarge(request.getContentLengthLong());
         }
-        byte[] body = request.getInputStream().readNBytes((int) Math.min(Integer.MAX_VALUE - 8, maxImportBytes + 1));
-        if (body.length > maxImportBytes) {
-            throw new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "body_too_large", "body: at most " + maxImportBytes + " bytes");
+        BodyReadLimits.deadline(request, importReadTimeout);
+        String id;
+        try (InputStream body = new LimitedBody(request.getInputStream())) {
+            id = imports.receive(body, who);
+        } catch (StockImports.QueueFullException e) {
+            throw new ApiException(HttpStatus.TOO_MANY_REQUESTS, "too_many_imports", e.getMessage());
+        } catch (IOException e) {
+            throw new ApiException(HttpStatus.BAD_REQUEST, "unreadable_body", "body: could not be read");
         }
-        String id = imports.start(new String(body, StandardCharsets.UTF_8), actor(actor));
         return ResponseEntity.accepted().location(URI.create("/api/stock/imports/" + id)).body(new ImportStarted(id));
+    }
+
+    private ApiException importTooLarge(long length) {
+        return new ApiException(HttpStatus.PAYLOAD_TOO_LARGE, "body_too_large", "body: at most " + maxImportBytes
+                + " bytes" + (length > 0 ? ", was " + length : "") + " (orderhub.api.max-import-bytes)");
+    }
+
+    /** The upload, cut off with 413 as soon as it passes the limit. */
+    private final class LimitedBody extends FilterInputStream {
+
+        private long read;
+
+        LimitedBody(InputStream in) {
+            super(in);
+        }
+
+        @Override
+        public int read() throws IOException {
+            int b = super.read();
+            if (b != -1) {
+                count(1);
+            }
+            return b;
+        }
+
+        @Override
+        public int read(byte[] bytes, int offset, int length) throws IOException {
+            int n = super.read(bytes, offset, length);
+            if (n > 0) {
+                count(n);
+            }
+            return n;
+        }
+
+        private void count(int n) {
+            read += n;
+            if (read > maxImportBytes) {
+                throw importTooLarge(-1);
+            }
+        }
     }
 
     public record ImportStarted(String importId) {

@@ -284,6 +284,23 @@ public class StockLedger {
                 .list();
     }
 
+    /**
+     * Retention: deletes stock movements (the history) recorded before {@code before}, in
+     * batches. The stock itself is untouched. Returns how many.
+     */
+    public int deleteMovementsBefore(Instant before) {
+        int deleted = 0;
+        int batch;
+        do {
+            batch = jdbc.sql("DELETE FROM stock_movements WHERE id IN (SELECT id FROM stock_movements WHERE at < :before "
+                            + "ORDER BY at LIMIT 10000)")
+                    .param("before", before.atOffset(ZoneOffset.UTC))
+                    .update();
+            deleted += batch;
+        } while (batch == 10000);
+        return deleted;
+    }
+
     /** Every sku that has stock at some location. */
     @Transactional(readOnly = true)
     public List<String> stockedSkus() {

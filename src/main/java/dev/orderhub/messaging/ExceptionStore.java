@@ -283,6 +283,23 @@ public class ExceptionStore {
                 .update();
     }
 
+    /**
+     * Retention: deletes resolved entries (REPLAYED, DISCARDED) resolved before {@code before},
+     * in batches; OPEN entries are never deleted (they wait for a person). Returns how many.
+     */
+    public int deleteResolvedBefore(Instant before) {
+        int deleted = 0;
+        int batch;
+        do {
+            batch = jdbc.sql("DELETE FROM exceptions WHERE id IN (SELECT id FROM exceptions WHERE status <> :open "
+                            + "AND resolved_at < :before ORDER BY resolved_at LIMIT 1000)")
+                    .param("open", ParkedException.OPEN).param("before", before.atOffset(ZoneOffset.UTC))
+                    .update();
+            deleted += batch;
+        } while (batch == 1000);
+        return deleted;
+    }
+
     private static String sourceOf(Exchange exchange) {
         return sourceOf(exchange.getMessage().getHeader("JMSDestination", Destination.class), exchange);
     }

@@ -1,0 +1,71 @@
+package dev.orderhub.retention;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+
+import dev.orderhub.inventory.StockImports;
+import dev.orderhub.inventory.StockLedger;
+import dev.orderhub.messaging.ClusterLeases;
+import dev.orderhub.messaging.ExceptionStore;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.stereotype.Component;
+
+/**
+ * Deletes what the hub no longer needs, by age (routes/retention.camel.yaml runs it on a
+ * timer): resolved exceptions, stock history and finished imports, each through its own
+ * feature's service. Once per cluster: only the instance holding the {@value #LEASE} lease
+ * cleans up. A setting of 0 days or less keeps that data for ever.
+ */
+@Component("retention")
+public class Retention {
+
+    private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
+    static final String LEASE = "retention";
+
+    private final ClusterLeases leases;
+    private final ExceptionStore exceptions;
+    private final StockLedger ledger;
+    private final StockImports imports;
+    private final Clock clock;
+    private final int exceptionsDays;
+    private final int stockHistoryDays;
+    private final int importsDays;
+
+    public Retention(ClusterLeases leases, ExceptionStore exceptions, StockLedger ledger, StockImports imports, Clock clock,
+                     @Value("${orderhub.retention.exceptions-days:90}") int exceptionsDays,
+                     @Value("${orderhub.retention.stock-history-days:365}") int stockHistoryDays,
+                     @Value("${orderhub.retention.imports-days:30}") int importsDays) {
+        this.leases = leases;
+        this.exceptions = exceptions;
+        this.ledger = ledger;
+        this.imports = imports;
+        this.clock = clock;
+        this.exceptionsDays = exceptionsDays;
+        this.stockHistoryDays = stockHistoryDays;
+        this.importsDays = importsDays;
+    }
+
+    /** What one clean-up deleted. */
+    public record Deleted(int exceptions, int stockMovements, int imports) {
+    }
+
+    public Deleted run() {
+        if (!leases.holds(LEASE)) {
+            return new Deleted(0, 0, 0);
+        }
+        Instant now = clock.instant();
+        Deleted deleted = new Deleted(
+                exceptionsDays > 0 ? exceptions.deleteResolvedBefore(now.minus(Duration.ofDays(exceptionsDays))) : 0,
+                stockHistoryDays > 0 ? ledger.deleteMovementsBefore(now.minus(Duration.ofDays(stockHistoryDays))) : 0,
+                importsDays > 0 ? imports.deleteFinishedBefore(now.minus(Duration.ofDays(importsDays))) : 0);
+        if (deleted.exceptions() + deleted.stockMovements() + deleted.imports() > 0) {
+            LOG.info("retention: deleted {} resolved exceptions (older than {} days), {} stock movements ({} days), "
+                            + "{} finished imports ({} days)", deleted.exceptions(), exceptionsDays, deleted.stockMovements(),
+                    stockHistoryDays, deleted.imports(), importsDays);
+        }
+        return deleted;
+    }
+}
