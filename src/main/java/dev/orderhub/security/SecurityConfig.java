@@ -23,6 +23,7 @@ import org.springframework.security.oauth2.jwt.JwtValidators;
 import org.springframework.security.oauth2.jwt.NimbusJwtDecoder;
 import org.springframework.security.oauth2.server.resource.web.authentication.BearerTokenAuthenticationFilter;
 import org.springframework.security.web.SecurityFilterChain;
+import org.springframework.security.web.firewall.RequestRejectedHandler;
 import org.springframework.web.servlet.config.annotation.InterceptorRegistry;
 import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 
@@ -63,6 +64,32 @@ public class SecurityConfig implements WebMvcConfigurer {
     @Bean
     Refusals refusals() {
         return refusals;
+    }
+
+    /**
+     * Requests Spring Security's firewall refuses before anything else sees them (a control
+     * character in a header, an encoded slash or NUL in the path): 400 in the JSON error shape,
+     * naming the header where there is one and never quoting the value.
+     */
+    @Bean
+    RequestRejectedHandler rejectedRequests() {
+        return (request, response, rejected) -> {
+            String message = String.valueOf(rejected.getMessage());
+            java.util.regex.Matcher header = java.util.regex.Pattern.compile("header(?: name)?: \"([A-Za-z0-9-]{1,100})")
+                    .matcher(message);
+            String detail = header.find() ? header.group(1) + ": contains a character that is not allowed (a control "
+                    + "character or one that is not assigned)"
+                    : message.contains("header") ? "a request header contains a character that is not allowed"
+                    : "the request path or method is not allowed (encoded slash, NUL, '..', ';' or a similar character)";
+            refusals.record(request, 400, "firewall", detail);
+            if (!response.isCommitted()) {
+                response.setStatus(400);
+                response.setContentType(org.springframework.http.MediaType.APPLICATION_JSON_VALUE);
+                response.setCharacterEncoding("UTF-8");
+                response.getWriter().write(new com.fasterxml.jackson.databind.ObjectMapper()
+                        .writeValueAsString(new dev.orderhub.api.ApiError("invalid_request", detail)));
+            }
+        };
     }
 
     /**
