@@ -138,6 +138,12 @@ public class ApiErrors implements ErrorController {
                 "the order was not accepted: the intake queue did not acknowledge it; retry later");
     }
 
+    /** The firewall checks headers when they are read: a control character in X-Actor lands here. */
+    @ExceptionHandler(org.springframework.security.web.firewall.RequestRejectedException.class)
+    ResponseEntity<ApiError> rejected(org.springframework.security.web.firewall.RequestRejectedException e) {
+        return answer(HttpStatus.BAD_REQUEST, "invalid_request", dev.orderhub.security.Refusals.firewallDetail(e));
+    }
+
     @ExceptionHandler(Exception.class)
     ResponseEntity<ApiError> unexpected(Exception e) {
         LOG.error("unexpected failure answering a request", Redaction.redacted(e));

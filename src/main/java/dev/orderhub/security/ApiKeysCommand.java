@@ -73,6 +73,18 @@ public final class ApiKeysCommand {
                 positional.add(word);
             }
         }
+        if (action.equals("create") && (options.get("name") == null || options.get("role") == null)) {
+            err.println("keys: create needs --name and --role\n" + USAGE);
+            return 2;
+        }
+        if ((action.equals("rotate") || action.equals("revoke")) && positional.size() != 1) {
+            err.println("keys: " + action + " needs one key id\n" + USAGE);
+            return 2;
+        }
+        if (!java.util.Set.of("create", "list", "rotate", "revoke").contains(action)) {
+            err.println("keys: unknown action " + action + "\n" + USAGE);
+            return 2;
+        }
         try (ConfigurableApplicationContext context = new SpringApplicationBuilder(KeysContext.class)
                 .web(WebApplicationType.NONE).bannerMode(Banner.Mode.OFF).logStartupInfo(false)
                 .properties("orderhub.command=keys", "logging.level.dev.orderhub=WARN", "logging.level.org.springframework=WARN",

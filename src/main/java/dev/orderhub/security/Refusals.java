@@ -79,6 +79,21 @@ public class Refusals {
         response.getOutputStream().write(json.writeValueAsBytes(new ApiError(error, detail)));
     }
 
+    /**
+     * What to tell a caller whose request Spring Security's firewall refused: the header by name
+     * where there is one (its message quotes the value, which is never repeated), else the path.
+     */
+    public static String firewallDetail(Exception rejected) {
+        String message = String.valueOf(rejected.getMessage());
+        java.util.regex.Matcher header = java.util.regex.Pattern.compile("header(?: name)?: \"([A-Za-z0-9-]{1,100})")
+                .matcher(message);
+        if (header.find()) {
+            return header.group(1) + ": contains a character that is not allowed (a control character or an unassigned one)";
+        }
+        return message.contains("header") ? "a request header contains a character that is not allowed"
+                : "the request path or method is not allowed (an encoded slash, NUL, '..', ';' or a similar character)";
+    }
+
     private static String printable(String path) {
         String shown = path == null ? "" : path.length() > 200 ? path.substring(0, 200) + "..." : path;
         return shown.replaceAll("[^\\x21-\\x7e]", "?");

@@ -74,13 +74,7 @@ public class SecurityConfig implements WebMvcConfigurer {
     @Bean
     RequestRejectedHandler rejectedRequests() {
         return (request, response, rejected) -> {
-            String message = String.valueOf(rejected.getMessage());
-            java.util.regex.Matcher header = java.util.regex.Pattern.compile("header(?: name)?: \"([A-Za-z0-9-]{1,100})")
-                    .matcher(message);
-            String detail = header.find() ? header.group(1) + ": contains a character that is not allowed (a control "
-                    + "character or one that is not assigned)"
-                    : message.contains("header") ? "a request header contains a character that is not allowed"
-                    : "the request path or method is not allowed (encoded slash, NUL, '..', ';' or a similar character)";
+            String detail = Refusals.firewallDetail(rejected);
             refusals.record(request, 400, "firewall", detail);
             if (!response.isCommitted()) {
                 response.setStatus(400);

@@ -196,7 +196,8 @@ class OrderConcurrencyPostgresTest {
             assertThat(jdbc.sql("SELECT COUNT(*) FROM outbox WHERE type = 'order.received' AND group_key = :id")
                     .param("id", id).query(Long.class).single()).isEqualTo(1);
             assertThat(events.events("order.received", "hubOrderId", id)).hasSize(1);
-            assertThat(hub.get("/api/exceptions").json().get("items")).isEmpty();
+            // (other tests of this shared context park their own inputs: none may be one of these copies)
+            assertThat(hub.get("/api/exceptions?limit=500").body()).doesNotContain("DUP-" + sku);
 
             HubClient.Response repeat = hub.post("/api/channels/webshop/orders", json);
             assertThat(repeat.status()).isEqualTo(200);

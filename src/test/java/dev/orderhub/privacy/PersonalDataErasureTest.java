@@ -98,7 +98,7 @@ class PersonalDataErasureTest {
     void aBuyersRequestErasesEveryOrderOfTheEmailAndTheParkedPayloadsThatHoldIt() {
         String email = "forget.me." + run + "@example.com";
         String reserved = post("webshop", order("webshop", "ER-1-" + run, email));
-        String cancelled = post("b2b", order("b2b", "ER-2-" + run, email));
+        String cancelled = post("pos", order("pos", "ER-2-" + run, email));
         assertThat(hub.post("/api/orders/" + cancelled + "/cancel", "{\"reason\":\"buyer asked\"}").status()).isEqualTo(200);
         String someoneElse = post("webshop", order("webshop", "ER-3-" + run, "keep." + run + "@example.com"));
         // An invalid order of the same buyer, parked with its payload.
