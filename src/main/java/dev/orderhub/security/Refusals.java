@@ -46,6 +46,12 @@ public class Refusals {
         answer(request, response, 403, "forbidden", reason, detail);
     }
 
+    /** A request refused before it reached the API (the security firewall): 400 {@code invalid_request}. */
+    public void badRequest(HttpServletRequest request, HttpServletResponse response, String reason, String detail)
+            throws IOException {
+        answer(request, response, 400, "invalid_request", reason, detail);
+    }
+
     /** Counts and logs a refusal answered elsewhere (e.g. by an exception handler). */
     public void record(HttpServletRequest request, int status, String reason, String detail) {
         meters.counter("orderhub.api.refused", "status", Integer.toString(status), "reason", reason).increment();

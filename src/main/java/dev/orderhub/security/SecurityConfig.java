@@ -74,17 +74,8 @@ public class SecurityConfig implements WebMvcConfigurer {
      */
     @Bean
     RequestRejectedHandler rejectedRequests() {
-        return (request, response, rejected) -> {
-            String detail = Refusals.firewallDetail(rejected);
-            refusals.record(request, 400, "firewall", detail);
-            if (!response.isCommitted()) {
-                response.setStatus(400);
-                response.setContentType(org.springframework.http.MediaType.APPLICATION_JSON_VALUE);
-                response.setCharacterEncoding("UTF-8");
-                response.getWriter().write(new com.fasterxml.jackson.databind.ObjectMapper()
-                        .writeValueAsString(new dev.orderhub.api.ApiError("invalid_request", detail)));
-            }
-        };
+        return (request, response, rejected) ->
+                refusals.badRequest(request, response, "firewall", Refusals.firewallDetail(rejected));
     }
 
     /**
