@@ -5,6 +5,7 @@ WORKDIR /src
 COPY pom.xml .
 RUN mvn -B -q dependency:go-offline
 COPY src ./src
+COPY connectors ./connectors
 RUN mvn -B -q -DskipTests package
 
 FROM eclipse-temurin:17-jre
