@@ -5,6 +5,8 @@ import java.util.Map;
 
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.channel.Connectors;
+import dev.orderhub.connector.FulfilmentService;
 import dev.orderhub.messaging.ClusterLeases;
 import dev.orderhub.messaging.ExceptionStore;
 import dev.orderhub.order.IllegalTransitionException;
@@ -26,8 +28,8 @@ public class AutoRouting {
     private final List<String> targetIds;
 
     public AutoRouting(ChannelRegistry channels, Fulfilments fulfilments, ExceptionStore exceptions, ClusterLeases leases,
-                       List<FulfilmentTarget> targets) {
-        this.targetIds = targets.stream().map(FulfilmentTarget::id).toList();
+                       Connectors connectors) {
+        this.targetIds = connectors.fulfilmentTargets().stream().map(FulfilmentService::target).toList();
         channels.channels().forEach(channel -> {
             if (channel.fulfilmentTarget() != null && !targetIds.contains(channel.fulfilmentTarget())) {
                 throw new IllegalStateException("channels.yaml: channel " + channel.id() + " fulfilmentTarget "

@@ -10,6 +10,8 @@ import java.util.Optional;
 
 import dev.orderhub.order.IllegalTransitionException;
 import dev.orderhub.order.OrderCancelled;
+import dev.orderhub.channel.Connectors;
+import dev.orderhub.connector.FulfilmentService;
 import dev.orderhub.order.OrderService;
 import org.springframework.context.event.EventListener;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -45,13 +47,13 @@ public class Fulfilments {
         }
     }
 
-    private final List<FulfilmentTarget> targets;
+    private final Connectors connectors;
     private final OrderService orders;
     private final JdbcClient jdbc;
     private final Clock clock;
 
-    public Fulfilments(List<FulfilmentTarget> targets, OrderService orders, JdbcClient jdbc, Clock clock) {
-        this.targets = targets;
+    public Fulfilments(Connectors connectors, OrderService orders, JdbcClient jdbc, Clock clock) {
+        this.connectors = connectors;
         this.orders = orders;
         this.jdbc = jdbc;
         this.clock = clock;
@@ -60,10 +62,11 @@ public class Fulfilments {
     /** Routes the order to the target; the same target again changes nothing (answers the current state). */
     @Transactional(noRollbackFor = IllegalTransitionException.class)
     public Fulfilment route(String hubOrderId, String targetId) {
-        FulfilmentTarget target = targets.stream().filter(t -> t.id().equals(targetId)).findFirst()
+        List<FulfilmentService> targets = connectors.fulfilmentTargets();
+        FulfilmentService target = targets.stream().filter(t -> t.target().equals(targetId)).findFirst()
                 .orElseThrow(() -> new FulfilmentRefusedException("target: \"" + targetId + "\" is not a fulfilment target here"
                         + (targets.isEmpty() ? " (none is configured)" : "; known: "
-                        + String.join(", ", targets.stream().map(FulfilmentTarget::id).toList()))));
+                        + String.join(", ", targets.stream().map(FulfilmentService::target).toList()))));
         Optional<Fulfilment> existing = find(hubOrderId);
         if (existing.isPresent() && FAILED.equals(existing.get().status()) && "ROUTE_REFUSED".equals(existing.get().lastError())) {
             jdbc.sql("DELETE FROM fulfilments WHERE hub_order_id = :order").param("order", hubOrderId).update();

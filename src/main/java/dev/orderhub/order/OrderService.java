@@ -343,6 +343,43 @@ public class OrderService {
         }
     }
 
+    /**
+     * The fulfilment target ended the order without shipping it (cancelled or unfulfillable
+     * there): it comes back (SENT_TO_FULFILMENT or ROUTED becomes ROUTED), the stock held at the
+     * target is released, and the order is reserved again at its channel's own locations
+     * (RESERVED, for a person to route again) or, without stock there, BACKORDERED with nothing
+     * held. Nothing happens to an order in any other status. Returns its status after.
+     */
+    @Transactional
+    public OrderStatus returnedFromFulfilment(String hubOrderId, String detail) {
+        Map.Entry<OrderStatus, FulfilmentMode> current = store.lock(hubOrderId)
+                .orElseThrow(() -> new OrderNotFoundException(hubOrderId));
+        Instant now = clock.instant();
+        if (current.getKey() != OrderStatus.SENT_TO_FULFILMENT && current.getKey() != OrderStatus.ROUTED) {
+            return current.getKey();
+        }
+        if (current.getKey() == OrderStatus.SENT_TO_FULFILMENT) {
+            transition(hubOrderId, OrderStatus.SENT_TO_FULFILMENT, OrderStatus.ROUTED, current.getValue(), detail, null, now);
+        }
+        Order order = store.find(hubOrderId).orElseThrow();
+        List<Reservation> released = ledger.release(hubOrderId, detail);
+        ledger.announce(released, "RELEASE");
+        Channel channel = channels.channel(order.channel()).orElse(null);
+        Map<String, List<Bundles.Component>> bundleParts = bundles.componentsOf(order.lines().stream().map(OrderLine::sku).toList());
+        ReservationOutcome outcome = channel == null ? null : ledger.reserveAll(hubOrderId, order.shipBy(),
+                toReserve(order.lines(), bundleParts), channel.locations());
+        if (outcome != null && outcome.reserved()) {
+            transition(hubOrderId, OrderStatus.ROUTED, OrderStatus.RESERVED, current.getValue(),
+                    "reserved again at the channel's locations", null, now);
+            outbox.append(EventTypes.ORDER_RESERVED, hubOrderId, new OrderReserved(hubOrderId, order.channel(),
+                    outcome.reservations()));
+            return OrderStatus.RESERVED;
+        }
+        transition(hubOrderId, OrderStatus.ROUTED, OrderStatus.BACKORDERED, current.getValue(),
+                "no stock at the channel's locations", null, now);
+        return OrderStatus.BACKORDERED;
+    }
+
     /** Moves an order along the lifecycle inside the caller's transaction (refused and recorded when not allowed). */
     void move(String id, OrderStatus from, OrderStatus to, FulfilmentMode mode, String detail, Instant now) {
         transition(id, from, to, mode, detail, null, now);

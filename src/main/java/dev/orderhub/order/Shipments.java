@@ -15,7 +15,7 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 
-import dev.orderhub.channel.ShipmentConfirmer;
+import dev.orderhub.channel.Connectors;
 import dev.orderhub.inventory.StockLedger;
 import dev.orderhub.messaging.EventTypes;
 import dev.orderhub.messaging.Outbox;
@@ -62,17 +62,17 @@ public class Shipments {
     private final Outbox outbox;
     private final JdbcClient jdbc;
     /** Looked up when used: a confirmer (a connector) may itself depend on this service. */
-    private final ObjectProvider<ShipmentConfirmer> confirmers;
+    private final ObjectProvider<Connectors> connectors;
     private final Clock clock;
 
     Shipments(OrderStore store, OrderService orders, StockLedger ledger, Outbox outbox, JdbcClient jdbc,
-              ObjectProvider<ShipmentConfirmer> confirmers, Clock clock) {
+              ObjectProvider<Connectors> connectors, Clock clock) {
         this.store = store;
         this.orders = orders;
         this.ledger = ledger;
         this.outbox = outbox;
         this.jdbc = jdbc;
-        this.confirmers = confirmers;
+        this.connectors = connectors;
         this.clock = clock;
     }
 
@@ -155,7 +155,7 @@ public class Shipments {
                 request.trackingNumber(), shippedAt, now.entrySet().stream().map(e -> new Line(e.getKey(), e.getValue())).toList());
         outbox.append(EventTypes.ORDER_SHIPPED, hubOrderId, new OrderShipped(hubOrderId, order.channel(),
                 order.channelOrderId(), target, shipment));
-        if (confirmers.orderedStream().anyMatch(c -> c.confirms(order.channel()))) {
+        if (connectors.getObject().shipmentConfirmation(order.channel()).isPresent()) {
             jdbc.sql("INSERT INTO channel_confirmations (shipment_id, channel, status, attempts, next_attempt_at) "
                             + "VALUES (:id, :channel, 'PENDING', 0, :now)")
                     .param("id", shipmentId).param("channel", order.channel()).param("now", utc(at)).update();

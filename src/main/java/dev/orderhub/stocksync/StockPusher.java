@@ -51,7 +51,7 @@ public class StockPusher implements DisposableBean {
     private final ClusterLeases leases;
     private final ChannelStockStore store;
     private final RateLimiter rateLimiter;
-    private final StockSinkClient client;
+    private final StockPushes client;
     private final Outbox outbox;
     private final ExceptionStore exceptions;
     private final Clock clock;
@@ -70,7 +70,7 @@ public class StockPusher implements DisposableBean {
     /** Failed pushes per channel since its last accepted one (whatever values they carried). */
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
-    public StockPusher(ChannelRegistry channels, ClusterLeases leases, ChannelStockStore store, RateLimiter rateLimiter, StockSinkClient client,
+    public StockPusher(ChannelRegistry channels, ClusterLeases leases, ChannelStockStore store, RateLimiter rateLimiter, StockPushes client,
                        Outbox outbox, ExceptionStore exceptions, Clock clock, PlatformTransactionManager transactions,
                        @Value("${orderhub.stock-sync.backoff-ms:500}") long backoffMs,
                        @Value("${orderhub.stock-sync.max-backoff-ms:60000}") long maxBackoffMs,
@@ -156,7 +156,7 @@ public class StockPusher implements DisposableBean {
             rateLimiter.blockUntil(bucket, now.toEpochMilli() + outcome.retryAfterMillis());
         }
         if (!outcome.accepted()) {
-            boolean throttled = outcome.status() == 429;
+            boolean throttled = outcome.throttled();
             int attempts = claimed.stream().mapToInt(ChannelStockStore.Row::attempts).max().orElse(0);
             Instant retryAt = throttled ? now.plusMillis(Math.max(outcome.retryAfterMillis(), 1))
                     : now.plusMillis(Backoff.millis(backoffMs, attempts, maxBackoffMs));
@@ -181,7 +181,11 @@ public class StockPusher implements DisposableBean {
             List<String> rejected = new ArrayList<>();
             for (StockUpdate update : inLockOrder) {
                 String reason = outcome.rejected().get(update.listingSku());
-                if (reason != null) {
+                Long wait = outcome.retry().get(update.listingSku());
+                if (wait != null) {
+                    store.failed(channel.id(), List.of(update.sku()), "not taken now by the channel", now.plusMillis(wait),
+                            false);
+                } else if (reason != null) {
                     rejected.add(update.sku());
                     exceptions.park("channel:" + channel.id() + ":stock-push", "channel " + channel.id() + " rejected "
                             + update.listingSku() + " = " + update.quantity() + ": " + reason, update.toString());

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.connector.StockFeedback;
 import dev.orderhub.inventory.AvailableToSell;
 import dev.orderhub.inventory.Bundles;
 import dev.orderhub.inventory.StockLedger;
@@ -31,7 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
  * of it. Values are coalesced per (channel, sku): only the latest is kept for the pusher.
  */
 @Service("stockSync")
-public class StockSync {
+public class StockSync implements StockFeedback {
 
     /** Reconciliation runs on one instance per cluster. */
     static final String LEASE = "stock-reconcile";
@@ -66,7 +67,10 @@ public class StockSync {
      * A connector learned later that the channel did not take these values (a feed's
      * processing report): they are sent again at {@code retryAt}, or sooner if they change.
      */
-    public void notTaken(String channel, List<String> skus, String reason, Instant retryAt) {
+    @Override
+    public void notTaken(String channel, List<String> listingSkus, String reason, Instant retryAt) {
+        Channel target = channels.channel(channel).orElseThrow(() -> new IllegalArgumentException("no channel " + channel));
+        List<String> skus = listingSkus.stream().map(target::hubSku).toList();
         transaction.executeWithoutResult(s -> store.failed(channel, skus, reason, retryAt, true));
     }
 

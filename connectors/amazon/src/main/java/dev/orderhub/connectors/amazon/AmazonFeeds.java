@@ -18,11 +18,8 @@ import java.util.zip.GZIPInputStream;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orderhub.channel.Channel;
-import dev.orderhub.channel.ChannelRegistry;
-import dev.orderhub.messaging.ClusterLeases;
-import dev.orderhub.messaging.ExceptionStore;
-import dev.orderhub.stocksync.StockSync;
+import dev.orderhub.connector.ChannelProblems;
+import dev.orderhub.connector.StockFeedback;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -41,24 +38,20 @@ public class AmazonFeeds {
     private static final Logger LOG = LoggerFactory.getLogger(AmazonFeeds.class);
 
     private final AmazonProperties properties;
-    private final ChannelRegistry channels;
     private final SpApiClient api;
-    private final StockSync stockSync;
-    private final ExceptionStore exceptions;
-    private final ClusterLeases leases;
+    private final StockFeedback stockFeedback;
+    private final ChannelProblems problems;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final Clock clock;
     private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public AmazonFeeds(AmazonProperties properties, ChannelRegistry channels, SpApiClient api, StockSync stockSync,
-                       ExceptionStore exceptions, ClusterLeases leases, JdbcClient jdbc, ObjectMapper json, Clock clock) {
+    public AmazonFeeds(AmazonProperties properties, SpApiClient api, StockFeedback stockFeedback, ChannelProblems problems,
+                       JdbcClient jdbc, ObjectMapper json, Clock clock) {
         this.properties = properties;
-        this.channels = channels;
         this.api = api;
-        this.stockSync = stockSync;
-        this.exceptions = exceptions;
-        this.leases = leases;
+        this.stockFeedback = stockFeedback;
+        this.problems = problems;
         this.jdbc = jdbc;
         this.json = json;
         this.clock = clock;
@@ -66,7 +59,7 @@ public class AmazonFeeds {
 
     /** Follows every open feed once; returns how many finished in this round. */
     public int followAll() {
-        if (properties.accounts().isEmpty() || !leases.holds("amazon-feeds")) {
+        if (properties.accounts().isEmpty()) {
             return 0;
         }
         int finished = 0;
@@ -86,7 +79,6 @@ public class AmazonFeeds {
         JsonNode feed = api.get(channel, account, "getFeed", "/feeds/2021-06-30/feeds/" + feedId, Map.of());
         String status = feed.path("processingStatus").asText();
         JsonNode messages = read(messagesJson);
-        Channel target = channels.channel(channel).orElseThrow();
         switch (status) {
             case "DONE" -> {
                 JsonNode report = report(channel, account, feed.path("resultFeedDocumentId").asText());
@@ -101,23 +93,23 @@ public class AmazonFeeds {
                 errors.forEach((messageId, problems) -> {
                     JsonNode message = messages.path(messageId);
                     String sku = message.path("sku").asText("message " + messageId);
-                    exceptions.park("amazon:" + channel + ":stock-feed", "Amazon rejected stock " + sku + " = "
+                    problems.raise(AmazonProperties.CONNECTOR, channel, "stock-feed", "Amazon rejected stock " + sku + " = "
                             + message.path("quantity").asText("?") + " (feed " + feedId + "): " + String.join("; ", problems),
                             message.toString());
-                    retry.add(target.hubSku(sku));
+                    retry.add(sku);
                 });
                 if (!retry.isEmpty()) {
-                    stockSync.notTaken(channel, retry, "rejected in Amazon feed " + feedId, clock.instant().plus(Duration.ofHours(1)));
+                    stockFeedback.notTaken(channel, retry, "rejected in Amazon feed " + feedId, clock.instant().plus(Duration.ofHours(1)));
                 }
                 finish(feedId, "DONE", errors.size());
                 return true;
             }
             case "FATAL", "CANCELLED" -> {
                 List<String> all = new ArrayList<>();
-                messages.forEach(message -> all.add(target.hubSku(message.path("sku").asText())));
-                exceptions.park("amazon:" + channel + ":stock-feed", "Amazon feed " + feedId + " ended " + status
+                messages.forEach(message -> all.add(message.path("sku").asText()));
+                problems.raise(AmazonProperties.CONNECTOR, channel, "stock-feed", "Amazon feed " + feedId + " ended " + status
                         + "; its " + all.size() + " values are sent again", messagesJson);
-                stockSync.notTaken(channel, all, "Amazon feed " + feedId + " " + status, clock.instant().plus(Duration.ofMinutes(5)));
+                stockFeedback.notTaken(channel, all, "Amazon feed " + feedId + " " + status, clock.instant().plus(Duration.ofMinutes(5)));
                 finish(feedId, status, all.size());
                 return true;
             }

@@ -1,8 +1,8 @@
 package dev.orderhub.connectors.amazon;
 
 import java.time.Instant;
+import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 
@@ -10,55 +10,35 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import dev.orderhub.channel.Backoff;
-import dev.orderhub.channel.Channel;
-import dev.orderhub.channel.ChannelRegistry;
-import dev.orderhub.fulfilment.FulfilmentTarget;
-import dev.orderhub.fulfilment.Fulfilments;
-import dev.orderhub.messaging.ClusterLeases;
-import dev.orderhub.messaging.ExceptionStore;
-import dev.orderhub.order.IllegalTransitionException;
-import dev.orderhub.order.InvalidShipmentException;
-import dev.orderhub.order.Order;
-import dev.orderhub.order.OrderService;
-import dev.orderhub.order.Shipments;
+import dev.orderhub.connector.FulfilmentService;
+import dev.orderhub.connector.RetryLater;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
- * Amazon Multi-Channel Fulfilment as a fulfilment target (route amazon-mcf): an order from any
- * channel routed to {@value #TARGET} is sent with {@code createFulfillmentOrder}, its
+ * Amazon Multi-Channel Fulfilment as a fulfilment target ({@code fulfilment-target}
+ * {@value #TARGET}): an order is sent with {@code createFulfillmentOrder}, its
  * {@code sellerFulfillmentOrderId} the hub order id, so a retry never creates a second one (a
- * retry first asks getFulfillmentOrder whether the first attempt got through). It is then
- * followed with getFulfillmentOrder; each shipped package becomes a hub shipment with the
- * carrier and tracking number of getPackageTrackingDetails, until the order is SHIPPED. An
- * order cancelled in the hub is cancelled with cancelFulfillmentOrder. Amazon's refusals are
- * exceptions with its message; throttling and failures are retried with backoff.
+ * retry first asks getFulfillmentOrder whether the first attempt got through); it is followed
+ * with getFulfillmentOrder, whose {@code fulfillmentOrderStatus} (the model's spelling:
+ * Complete, Cancelled, Unfulfillable, Invalid, …) says where it is, and each shipped package
+ * becomes a parcel with the carrier and tracking number of getPackageTrackingDetails, or, when
+ * that call fails, those the fulfilment order's package already carries. Cancelled in the hub:
+ * cancelFulfillmentOrder.
  */
 @Component("amazonMcf")
-public class AmazonMcf implements FulfilmentTarget {
+public class AmazonMcf implements FulfilmentService {
 
     static final String TARGET = "amazon-mcf";
     static final String BASE = "/fba/outbound/2020-07-01";
     private static final Logger LOG = LoggerFactory.getLogger(AmazonMcf.class);
 
     private final AmazonProperties properties;
-    private final ChannelRegistry channels;
     private final SpApiClient api;
-    private final Fulfilments fulfilments;
-    private final OrderService orders;
-    private final Shipments shipments;
-    private final ExceptionStore exceptions;
-    private final ClusterLeases leases;
     private final ObjectMapper json;
-    private final long backoffMs;
 
-    public AmazonMcf(AmazonProperties properties, ChannelRegistry channels, SpApiClient api,
-                     @org.springframework.context.annotation.Lazy Fulfilments fulfilments, OrderService orders,
-                     Shipments shipments, ExceptionStore exceptions, ClusterLeases leases, ObjectMapper json,
-                     @Value("${orderhub.connectors.amazon.confirm-backoff-ms:5000}") long backoffMs) {
+    public AmazonMcf(AmazonProperties properties, SpApiClient api, ObjectMapper json) {
         if (properties.mcfAccount() != null) {
             AmazonProperties.Account account = properties.accounts().get(properties.mcfAccount());
             if (account == null || account.fbaLocation() == null) {
@@ -67,19 +47,22 @@ public class AmazonMcf implements FulfilmentTarget {
             }
         }
         this.properties = properties;
-        this.channels = channels;
         this.api = api;
-        this.fulfilments = fulfilments;
-        this.orders = orders;
-        this.shipments = shipments;
-        this.exceptions = exceptions;
-        this.leases = leases;
         this.json = json;
-        this.backoffMs = backoffMs;
     }
 
     @Override
-    public String id() {
+    public String connector() {
+        return AmazonProperties.CONNECTOR;
+    }
+
+    @Override
+    public boolean serves(String channel) {
+        return channel.equals(properties.mcfAccount());
+    }
+
+    @Override
+    public String target() {
         return TARGET;
     }
 
@@ -88,122 +71,118 @@ public class AmazonMcf implements FulfilmentTarget {
         return properties.mcfAccount() == null ? null : properties.accounts().get(properties.mcfAccount()).fbaLocation();
     }
 
-    /** One round: send what is pending, follow what was sent, cancel what was cancelled. */
-    public void work() {
-        if (properties.mcfAccount() == null || !leases.holds("amazon-mcf")) {
-            return;
-        }
-        fulfilments.due(TARGET, Fulfilments.PENDING, 20).forEach(id -> guarded(id, () -> send(id)));
-        fulfilments.due(TARGET, Fulfilments.SENT, 20).forEach(id -> guarded(id, () -> follow(id)));
-        fulfilments.due(TARGET, Fulfilments.CANCEL_REQUESTED, 20).forEach(id -> guarded(id, () -> cancel(id)));
-    }
-
-    private void guarded(String hubOrderId, Runnable step) {
-        try {
-            step.run();
-        } catch (SpApiClient.SpApiException e) {
-            int attempts = fulfilments.find(hubOrderId).map(Fulfilments.Fulfilment::attempts).orElse(0);
-            fulfilments.later(hubOrderId, e.getMessage(), Backoff.millis(backoffMs, attempts, 600_000));
-        }
-    }
-
-    void send(String hubOrderId) {
+    @Override
+    public String send(Request request) {
         String channel = properties.mcfAccount();
         AmazonProperties.Account account = properties.accounts().get(channel);
-        Fulfilments.Fulfilment fulfilment = fulfilments.find(hubOrderId).orElseThrow();
-        if (fulfilment.attempts() > 0) {
-            SpApiClient.Answer existing = api.call(channel, account, "getFulfillmentOrder", "GET",
-                    BASE + "/fulfillmentOrders/" + hubOrderId, Map.of(), null);
+        if (request.retry()) {
+            SpApiClient.Answer existing = call(channel, account, "getFulfillmentOrder", "GET",
+                    BASE + "/fulfillmentOrders/" + request.hubOrderId(), null);
             if (existing.ok()) {
-                LOG.info("MCF order {} already exists at Amazon: an earlier attempt got through", hubOrderId);
-                fulfilments.sent(hubOrderId);
-                return;
+                LOG.info("MCF order {} already exists at Amazon: an earlier attempt got through", request.hubOrderId());
+                return null;
             }
             if (existing.status() != 404) {
-                throw new SpApiClient.SpApiException(existing.status(), "getFulfillmentOrder: " + existing.error());
+                throw new RetryLater(java.time.Duration.ZERO, "getFulfillmentOrder: HTTP " + existing.status() + " "
+                        + existing.error());
             }
         }
-        Order order = orders.find(hubOrderId).orElseThrow();
-        String body = createRequest(account, order);
-        SpApiClient.Answer answer = api.call(channel, account, "createFulfillmentOrder", "POST", BASE + "/fulfillmentOrders",
-                Map.of(), body);
+        SpApiClient.Answer answer = call(channel, account, "createFulfillmentOrder", "POST", BASE + "/fulfillmentOrders",
+                createRequest(account, request));
         if (answer.ok()) {
-            fulfilments.sent(hubOrderId);
-        } else if (answer.status() >= 400 && answer.status() < 500) {
-            fulfilments.set(hubOrderId, Fulfilments.FAILED, answer.error());
-            exceptions.park("amazon:" + channel + ":mcf", "Amazon refused MCF order " + hubOrderId + ": HTTP "
-                    + answer.status() + " " + answer.error(), body);
-        } else {
-            throw new SpApiClient.SpApiException(answer.status(), "createFulfillmentOrder: " + answer.error());
+            return null;
         }
+        if (answer.status() >= 400 && answer.status() < 500 && answer.status() != 429) {
+            return "HTTP " + answer.status() + " " + answer.error();
+        }
+        throw new RetryLater(java.time.Duration.ZERO, "createFulfillmentOrder: HTTP " + answer.status() + " " + answer.error());
     }
 
-    void follow(String hubOrderId) {
+    @Override
+    public Progress follow(String hubOrderId) {
         String channel = properties.mcfAccount();
         AmazonProperties.Account account = properties.accounts().get(channel);
-        JsonNode payload = api.get(channel, account, "getFulfillmentOrder", BASE + "/fulfillmentOrders/" + hubOrderId, Map.of())
-                .path("payload");
+        JsonNode payload;
+        try {
+            payload = api.get(channel, account, "getFulfillmentOrder", BASE + "/fulfillmentOrders/" + hubOrderId, Map.of())
+                    .path("payload");
+        } catch (SpApiClient.SpApiException e) {
+            throw new RetryLater(java.time.Duration.ZERO, e.getMessage());
+        }
         String status = payload.path("fulfillmentOrder").path("fulfillmentOrderStatus").asText();
-        Channel mcf = channels.channel(channel).orElseThrow();
+        List<Parcel> parcels = new ArrayList<>();
         for (JsonNode shipment : payload.path("fulfillmentShipments")) {
             if (!"SHIPPED".equals(shipment.path("fulfillmentShipmentStatus").asText())) {
                 continue;
             }
             for (JsonNode parcel : shipment.path("fulfillmentShipmentPackage")) {
-                int packageNumber = parcel.path("packageNumber").asInt();
-                List<Shipments.Line> lines = new ArrayList<>();
-                Map<String, Integer> byLine = new LinkedHashMap<>();
-                for (JsonNode item : shipment.path("fulfillmentShipmentItem")) {
-                    if (!item.has("packageNumber") || item.path("packageNumber").asInt() == packageNumber) {
-                        byLine.merge(item.path("sellerFulfillmentOrderItemId").asText(), item.path("quantity").asInt(), Integer::sum);
-                    }
-                }
-                byLine.forEach((line, qty) -> lines.add(new Shipments.Line(line, qty)));
-                JsonNode tracking = api.get(channel, account, "getPackageTrackingDetails", BASE + "/tracking",
-                        Map.of("packageNumber", packageNumber)).path("payload");
-                String carrier = tracking.path("carrierCode").asText(parcel.path("carrierCode").asText("Amazon"));
-                String trackingNumber = tracking.path("trackingNumber").asText(parcel.path("trackingNumber").asText("MCF-" + packageNumber));
-                Instant shippedAt = tracking.hasNonNull("shipDate") ? Instant.parse(tracking.path("shipDate").asText())
-                        : shipment.hasNonNull("shippingDate") ? Instant.parse(shipment.path("shippingDate").asText()) : null;
-                try {
-                    shipments.record(hubOrderId, new Shipments.Request(carrier, "Amazon MCF", trackingNumber, shippedAt, lines));
-                } catch (InvalidShipmentException | IllegalTransitionException e) {
-                    LOG.warn("MCF package {} of {} not recorded: {}", packageNumber, hubOrderId, e.getMessage());
-                }
+                parcels.add(parcel(channel, account, shipment, parcel));
             }
         }
-        var current = orders.status(hubOrderId).orElseThrow();
-        if (current == dev.orderhub.order.OrderStatus.SHIPPED) {
-            fulfilments.set(hubOrderId, Fulfilments.SHIPPED, null);
-        } else if (List.of("CANCELLED", "UNFULFILLABLE", "INVALID").contains(status)) {
-            fulfilments.set(hubOrderId, Fulfilments.FAILED, "Amazon: fulfillment order " + status);
-            exceptions.park("amazon:" + channel + ":mcf", "MCF order " + hubOrderId + " ended " + status + " at Amazon "
-                    + "(not cancelled in the hub): a person must decide how it ships", payload.toString());
-        } else {
-            fulfilments.later(hubOrderId, null, backoffMs * 6);
-        }
-        LOG.debug("MCF order {}: Amazon status {}, hub {} (mcf channel {})", hubOrderId, status, current, mcf.id());
+        State state = switch (status) {
+            case "Complete" -> State.SHIPPED;
+            case "Cancelled" -> State.CANCELLED;
+            case "Unfulfillable", "Invalid" -> State.UNFULFILLABLE;
+            default -> State.OPEN; // New, Received, Planning, Processing, CompletePartialled (more may ship)
+        };
+        return new Progress(state, parcels, "Amazon fulfillmentOrderStatus " + status);
     }
 
-    void cancel(String hubOrderId) {
+    private Parcel parcel(String channel, AmazonProperties.Account account, JsonNode shipment, JsonNode parcel) {
+        int packageNumber = parcel.path("packageNumber").asInt();
+        List<Line> lines = new ArrayList<>();
+        for (JsonNode item : shipment.path("fulfillmentShipmentItem")) {
+            if (!item.has("packageNumber") || item.path("packageNumber").asInt() == packageNumber) {
+                lines.add(new Line(item.path("sellerFulfillmentOrderItemId").asText(), item.path("quantity").asInt()));
+            }
+        }
+        String carrier = parcel.path("carrierCode").asText("Amazon");
+        String tracking = parcel.path("trackingNumber").asText(null);
+        Instant shippedAt = instant(shipment.path("shippingDate").asText(null));
+        try {
+            JsonNode details = api.get(channel, account, "getPackageTrackingDetails", BASE + "/tracking",
+                    Map.of("packageNumber", packageNumber)).path("payload");
+            carrier = details.path("carrierCode").asText(carrier);
+            tracking = details.path("trackingNumber").asText(tracking);
+            Instant shipDate = instant(details.path("shipDate").asText(null));
+            shippedAt = shipDate == null ? shippedAt : shipDate;
+        } catch (SpApiClient.SpApiException e) {
+            // The fulfilment order already carries the carrier and tracking number: the shipment is recorded from it.
+            LOG.info("MCF package {}: tracking details not read ({}); recorded from the fulfilment order", packageNumber,
+                    e.getMessage());
+        }
+        if (tracking == null || tracking.isBlank()) {
+            tracking = parcel.path("amazonFulfillmentTrackingNumber").asText("MCF-" + packageNumber);
+        }
+        return new Parcel(carrier, "Amazon MCF", tracking, shippedAt, lines);
+    }
+
+    @Override
+    public String cancel(String hubOrderId) {
         String channel = properties.mcfAccount();
         AmazonProperties.Account account = properties.accounts().get(channel);
-        SpApiClient.Answer answer = api.call(channel, account, "cancelFulfillmentOrder", "PUT",
-                BASE + "/fulfillmentOrders/" + hubOrderId + "/cancel", Map.of(), null);
+        SpApiClient.Answer answer = call(channel, account, "cancelFulfillmentOrder", "PUT",
+                BASE + "/fulfillmentOrders/" + hubOrderId + "/cancel", null);
         if (answer.ok()) {
-            fulfilments.set(hubOrderId, Fulfilments.CANCELLED, null);
-        } else if (answer.status() >= 400 && answer.status() < 500) {
-            fulfilments.set(hubOrderId, Fulfilments.FAILED, answer.error());
-            exceptions.park("amazon:" + channel + ":mcf", "Amazon refused to cancel MCF order " + hubOrderId
-                    + " (it may already be shipping): HTTP " + answer.status() + " " + answer.error(), hubOrderId);
-        } else {
-            throw new SpApiClient.SpApiException(answer.status(), "cancelFulfillmentOrder: " + answer.error());
+            return null;
+        }
+        if (answer.status() >= 400 && answer.status() < 500 && answer.status() != 429) {
+            return "HTTP " + answer.status() + " " + answer.error();
+        }
+        throw new RetryLater(java.time.Duration.ZERO, "cancelFulfillmentOrder: HTTP " + answer.status() + " " + answer.error());
+    }
+
+    private SpApiClient.Answer call(String channel, AmazonProperties.Account account, String operation, String method,
+                                    String path, String body) {
+        try {
+            return api.call(channel, account, operation, method, path, Map.of(), body);
+        } catch (SpApiClient.SpApiException e) {
+            throw new RetryLater(java.time.Duration.ZERO, e.getMessage());
         }
     }
 
-    /** CreateFulfillmentOrderRequest for the order: the hub order id as sellerFulfillmentOrderId, its lines as items. */
-    private String createRequest(AmazonProperties.Account account, Order order) {
-        Channel mcf = channels.channel(properties.mcfAccount()).orElseThrow();
+    /** CreateFulfillmentOrderRequest: the hub order id as sellerFulfillmentOrderId, its lines as items. */
+    private String createRequest(AmazonProperties.Account account, Request order) {
         ObjectNode request = json.createObjectNode();
         request.put("marketplaceId", account.marketplaceIds().get(0));
         request.put("sellerFulfillmentOrderId", order.hubOrderId());
@@ -213,20 +192,29 @@ public class AmazonMcf implements FulfilmentTarget {
         request.put("displayableOrderComment", "Thank you for your order " + display);
         request.put("shippingSpeedCategory", "Standard");
         ObjectNode address = request.putObject("destinationAddress");
-        address.put("name", order.shipTo().name());
-        address.put("addressLine1", order.shipTo().line1());
-        if (order.shipTo().line2() != null) {
-            address.put("addressLine2", order.shipTo().line2());
+        Destination to = order.destination();
+        address.put("name", to.name());
+        address.put("addressLine1", to.line1());
+        if (to.line2() != null) {
+            address.put("addressLine2", to.line2());
         }
-        address.put("city", order.shipTo().city());
-        if (order.shipTo().region() != null) {
-            address.put("stateOrRegion", order.shipTo().region());
+        address.put("city", to.city());
+        if (to.region() != null) {
+            address.put("stateOrRegion", to.region());
         }
-        address.put("postalCode", order.shipTo().postalCode());
-        address.put("countryCode", order.shipTo().country());
+        address.put("postalCode", to.postalCode());
+        address.put("countryCode", to.country());
         ArrayNode items = request.putArray("items");
-        order.lines().forEach(line -> items.addObject().put("sellerSku", mcf.listingSku(line.sku()))
+        order.items().forEach(line -> items.addObject().put("sellerSku", line.sku())
                 .put("sellerFulfillmentOrderItemId", line.lineId()).put("quantity", line.qty()));
         return request.toString();
+    }
+
+    private static Instant instant(String text) {
+        try {
+            return text == null ? null : Instant.parse(text);
+        } catch (DateTimeParseException e) {
+            return null;
+        }
     }
 }

@@ -18,6 +18,9 @@ import org.springframework.boot.context.properties.ConfigurationProperties;
 public record AmazonProperties(Long pollIntervalMs, Map<String, Account> accounts, String mcfAccount) {
     // pollIntervalMs is read by the routes as a placeholder too (connectors/amazon/*.camel.yaml).
 
+    /** The connector's name: its folder and its manifest's name. */
+    public static final String CONNECTOR = "amazon";
+
     public AmazonProperties {
         pollIntervalMs = pollIntervalMs == null ? 60_000L : pollIntervalMs;
         accounts = accounts == null ? Map.of() : new LinkedHashMap<>(accounts);

@@ -10,6 +10,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.ZoneOffset;
+import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -18,7 +19,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
-import org.apache.camel.Exchange;
+import dev.orderhub.connector.RetryLater;
+import dev.orderhub.connector.StockOut;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -26,15 +28,15 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Component;
 
 /**
- * Stock out to Amazon, called by the hub's stock push flow through the amazon-stock-sink
- * Kamelet. Up to {@code patch-up-to} values (the urgent single-sku updates) go out as Listings
+ * Stock out to Amazon ({@code stock-out}), called by the hub's stock push flow. Up to {@code patch-up-to} values (the urgent single-sku updates) go out as Listings
  * {@code patchListingsItem} on {@code /attributes/fulfillment_availability}, one per sku; a
  * larger batch goes out as one {@code JSON_LISTINGS_FEED} (createFeedDocument, upload,
  * createFeed), which {@link AmazonFeeds} follows to its processing report. The answer is the
- * webhook sink's: 200 with the skus Amazon refused, 429 when throttled, 503 when Amazon failed.
+ * result per sku: accepted, or rejected with Amazon's issues; throttled is {@link RetryLater}, a
+ * 5xx a failure the hub retries with backoff.
  */
 @Component("amazonStockSink")
-public class AmazonStockSink {
+public class AmazonStockSink implements StockOut {
 
     static final String LISTINGS = "/listings/2021-08-01/items/";
     static final String FEED_TYPE = "JSON_LISTINGS_FEED";
@@ -59,44 +61,45 @@ public class AmazonStockSink {
         this.patchUpTo = patchUpTo;
     }
 
-    public void push(Exchange exchange) throws JsonProcessingException {
-        JsonNode batch = json.readTree(exchange.getMessage().getBody(String.class));
-        String channel = batch.path("channel").asText();
+    @Override
+    public String connector() {
+        return AmazonProperties.CONNECTOR;
+    }
+
+    @Override
+    public boolean serves(String channel) {
+        return properties.accounts().containsKey(channel);
+    }
+
+    @Override
+    public Pushed push(String channel, List<ListingQuantity> batch, String idempotencyKey) {
         AmazonProperties.Account account = properties.accounts().get(channel);
-        ObjectNode answer = json.createObjectNode();
-        ArrayNode rejected = answer.putArray("rejected");
-        int status;
+        if (account == null || account.sellerId() == null) {
+            throw new IllegalStateException("channel " + channel + " has no Amazon account with a sellerId "
+                    + "(orderhub.connectors.amazon.accounts." + channel + ".seller-id)");
+        }
+        List<ItemResult> results = new ArrayList<>();
         try {
-            if (account == null || account.sellerId() == null) {
-                throw new IllegalStateException("channel " + channel + " has no Amazon account with a sellerId "
-                        + "(orderhub.connectors.amazon.accounts." + channel + ".seller-id)");
-            }
-            if (batch.path("updates").size() <= patchUpTo) {
-                for (JsonNode update : batch.path("updates")) {
-                    patch(channel, account, update, rejected);
+            if (batch.size() <= patchUpTo) {
+                for (ListingQuantity update : batch) {
+                    results.add(patch(channel, account, update));
                 }
             } else {
-                feed(channel, account, batch.path("updates"));
+                feed(channel, account, batch);
+                batch.forEach(update -> results.add(ItemResult.accepted(update.listingSku())));
             }
-            status = 200;
         } catch (SpApiClient.ThrottledException e) {
-            exchange.getMessage().setHeader("Retry-After", "1");
-            answer.put("error", e.getMessage());
-            status = 429;
-        } catch (SpApiClient.SpApiException e) {
-            answer.put("error", e.getMessage());
-            status = 503;
+            throw new RetryLater(Duration.ofSeconds(1), e.getMessage());
         }
-        exchange.getMessage().setHeader(Exchange.HTTP_RESPONSE_CODE, status);
-        exchange.getMessage().setBody(answer.toString());
+        return Pushed.of(results);
     }
 
     /** One sku's quantity through patchListingsItem; INVALID or a 4xx makes it a rejected value, a 5xx fails the push. */
-    private void patch(String channel, AmazonProperties.Account account, JsonNode update, ArrayNode rejected) {
-        String sku = update.path("sku").asText();
+    private ItemResult patch(String channel, AmazonProperties.Account account, ListingQuantity update) {
+        String sku = update.listingSku();
         ObjectNode body = json.createObjectNode();
         body.put("productType", "PRODUCT");
-        body.putArray("patches").add(availability(update.path("quantity").asLong()));
+        body.putArray("patches").add(availability(update.quantity()));
         SpApiClient.Answer answer = api.call(channel, account, "patchListingsItem", "PATCH",
                 LISTINGS + account.sellerId() + "/" + URLEncoder.encode(sku, StandardCharsets.UTF_8).replace("+", "%20"),
                 Map.of("marketplaceIds", account.marketplaceIds(), "includedData", List.of("issues")), body.toString());
@@ -104,35 +107,35 @@ public class AmazonStockSink {
             throw new SpApiClient.SpApiException(answer.status(), "patchListingsItem " + sku + ": " + answer.error());
         }
         if (!answer.ok()) {
-            rejected.addObject().put("sku", sku).put("reason", "HTTP " + answer.status() + " " + answer.error());
-            return;
+            return ItemResult.rejected(sku, "HTTP " + answer.status() + " " + answer.error());
         }
         if ("INVALID".equals(answer.json().path("status").asText())) {
             StringBuilder reason = new StringBuilder("Amazon: listing update INVALID");
             for (JsonNode issue : answer.json().path("issues")) {
                 reason.append("; ").append(issue.path("code").asText()).append(' ').append(issue.path("message").asText());
             }
-            rejected.addObject().put("sku", sku).put("reason", reason.toString());
+            return ItemResult.rejected(sku, reason.toString());
         }
+        return ItemResult.accepted(sku);
     }
 
     /** One JSON_LISTINGS_FEED for the whole batch; the feed is recorded to follow its report. */
-    private void feed(String channel, AmazonProperties.Account account, JsonNode updates) {
+    private void feed(String channel, AmazonProperties.Account account, List<ListingQuantity> updates) {
         ObjectNode feed = json.createObjectNode();
         feed.putObject("header").put("sellerId", account.sellerId()).put("version", "2.0").put("issueLocale", "en_US");
         ArrayNode messages = feed.putArray("messages");
         ObjectNode skus = json.createObjectNode();
         int messageId = 0;
-        for (JsonNode update : updates) {
+        for (ListingQuantity update : updates) {
             messageId++;
             ObjectNode message = messages.addObject();
             message.put("messageId", messageId);
-            message.put("sku", update.path("sku").asText());
+            message.put("sku", update.listingSku());
             message.put("operationType", "PATCH");
             message.put("productType", "PRODUCT");
-            message.putArray("patches").add(availability(update.path("quantity").asLong()));
-            skus.putObject(Integer.toString(messageId)).put("sku", update.path("sku").asText())
-                    .put("quantity", update.path("quantity").asLong());
+            message.putArray("patches").add(availability(update.quantity()));
+            skus.putObject(Integer.toString(messageId)).put("sku", update.listingSku())
+                    .put("quantity", update.quantity());
         }
         SpApiClient.Answer document = api.call(channel, account, "createFeedDocument", "POST", "/feeds/2021-06-30/documents",
                 Map.of(), json.createObjectNode().put("contentType", CONTENT_TYPE).toString());

@@ -1,0 +1,70 @@
+package dev.orderhub.connector;
+
+import java.time.Instant;
+import java.util.List;
+
+/**
+ * Capability {@code fulfilment-target}: somewhere an order is sent to be shipped (a 3PL,
+ * Amazon Multi-Channel Fulfilment). The core sends an order routed to {@link #target()},
+ * follows it until it shipped or ended, records its parcels as shipments, and cancels it there
+ * when it is cancelled in the hub. Sending twice must not ship twice: the request carries the
+ * hub order id, which the remote must treat as the order's own id.
+ */
+public interface FulfilmentService extends ConnectorCapability {
+
+    /** The id orders are routed with, e.g. amazon-mcf. */
+    String target();
+
+    /** The stock location the target ships from (channels.yaml); null while it is not configured. */
+    String location();
+
+    /** Whether the target is configured and can take orders. */
+    default boolean enabled() {
+        return location() != null;
+    }
+
+    /** @return null when accepted (or already there from an earlier attempt), else the remote's refusal */
+    String send(Request request);
+
+    Progress follow(String hubOrderId);
+
+    /** @return null when the remote cancelled it, else its refusal (e.g. already shipping) */
+    String cancel(String hubOrderId);
+
+    /**
+     * The order as the target needs it: where it goes, and each line's sku as the target knows it.
+     * {@code retry}: an earlier attempt may have got through (ask before creating it again).
+     */
+    record Request(String hubOrderId, String channelOrderId, Instant placedAt, Destination destination, List<Item> items,
+                   boolean retry) {
+    }
+
+    record Destination(String name, String line1, String line2, String city, String region, String postalCode,
+                       String country) {
+    }
+
+    record Item(String lineId, String sku, int qty) {
+    }
+
+    /** Where the order is at the target, and every parcel that shipped so far. */
+    record Progress(State state, List<Parcel> parcels, String detail) {
+
+        public Progress {
+            parcels = parcels == null ? List.of() : List.copyOf(parcels);
+        }
+    }
+
+    /**
+     * OPEN: still being worked on; SHIPPED: every parcel shipped; CANCELLED / UNFULFILLABLE: it
+     * ended there without shipping all of it, a person must decide (the hub releases the stock
+     * it held there).
+     */
+    enum State { OPEN, SHIPPED, CANCELLED, UNFULFILLABLE }
+
+    /** One parcel: carrier, service, tracking number, when, and which lines (line id, quantity) it holds. */
+    record Parcel(String carrier, String service, String trackingNumber, Instant shippedAt, List<Line> lines) {
+    }
+
+    record Line(String lineId, int qty) {
+    }
+}
