@@ -1,5 +1,12 @@
 package dev.orderhub.channel;
 
+import dev.orderhub.connector.manifest.Capability;
+import dev.orderhub.connector.manifest.ConnectorManifest;
+import dev.orderhub.connector.manifest.ConnectorManifests;
+import dev.orderhub.connector.manifest.ConnectorSettings;
+import dev.orderhub.connector.manifest.OperationPolicy;
+import dev.orderhub.connector.manifest.WrittenValues;
+
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.LinkedHashMap;
@@ -81,28 +88,22 @@ public class ChannelRegistry {
     }
 
     private static Channel.StockSink sink(String channel, StockSinkConfig cfg, ConnectorManifests connectors) {
-        ConnectorManifest manifest = connectors.get(cfg.connector()).orElseThrow(() -> new IllegalStateException(
-                "channels.yaml: channel " + channel + " pushes stock to connector " + cfg.connector()
-                        + ", which is not installed under connectors/"));
-        if (!manifest.can("stock-out") || manifest.stockOut() == null) {
-            throw new IllegalStateException("channels.yaml: connector " + cfg.connector() + " cannot push stock (channel "
-                    + channel + ")");
+        String source = "channels.yaml: orderhub.channels." + channel + ".stockSink";
+        ConnectorManifest manifest = connectors.require(cfg.connector(), source + ".connector");
+        if (!manifest.can(Capability.STOCK_OUT)) {
+            throw new IllegalStateException(source + ".connector: connector " + cfg.connector() + " cannot push stock ("
+                    + manifest.whyNot(Capability.STOCK_OUT).orElse("stock-out is not among its capabilities") + ")");
         }
-        Map<String, String> properties = cfg.properties() == null ? Map.of() : Map.copyOf(cfg.properties());
-        if (manifest.properties() != null) {
-            manifest.properties().forEach((name, property) -> {
-                if (property.required() && (properties.get(name) == null || properties.get(name).isBlank())) {
-                    throw new IllegalStateException("channels.yaml: channel " + channel + " stockSink needs property " + name
-                            + " (" + property.title() + ")");
-                }
-            });
-        }
-        ConnectorManifest.RateLimit limit = manifest.rateLimits() == null ? null : manifest.rateLimits().get("stock-push");
-        double rate = cfg.rate() != null ? cfg.rate() : limit != null ? limit.rate() : 1.0;
-        double burst = cfg.burst() != null ? cfg.burst() : limit != null ? limit.burst() : 1.0;
-        int batch = Math.min(cfg.batchSize() != null ? cfg.batchSize() : manifest.stockOut().maxBatch(),
-                manifest.stockOut().maxBatch());
-        return new Channel.StockSink(cfg.connector(), manifest.stockOut().endpoint(), properties, Math.max(1, batch), rate, burst);
+        ConnectorSettings settings = connectors.settings(cfg.connector(), channel, source + ".properties",
+                cfg.properties() == null ? Map.of() : cfg.properties(), WrittenValues.unknown());
+        Map<String, String> properties = Map.copyOf(settings.asParameters());
+        OperationPolicy limit = manifest.operation("stock-push").orElse(null);
+        double rate = cfg.rate() != null ? cfg.rate() : limit != null && limit.rate() != null ? limit.rate() : 1.0;
+        double burst = cfg.burst() != null ? cfg.burst() : limit != null && limit.burst() != null ? limit.burst() : 1.0;
+        int maxBatch = limit != null && limit.batch() != null ? limit.batch() : 1;
+        int batch = Math.min(cfg.batchSize() != null ? cfg.batchSize() : maxBatch, maxBatch);
+        return new Channel.StockSink(cfg.connector(), manifest.stockSinkEndpoint().orElse(null), properties, Math.max(1, batch),
+                rate, burst);
     }
 
     private static Buffer checked(String channel, String field, Buffer buffer) {

@@ -42,13 +42,17 @@ public class ChannelOrderIntake implements ChannelIntake {
 
     @Override
     public Outcome take(String channel, ChannelOrder order) {
-        return switch (order) {
-            case ChannelOrder.Placed placed -> place(channel, placed);
-            case ChannelOrder.Cancelled cancelled -> cancel(channel, cancelled);
-            case ChannelOrder.CancelRequested requested -> requestCancel(channel, requested);
-            case ChannelOrder.Unreadable unreadable -> park(channel, unreadable.channelOrderId(), unreadable.reason(),
-                    unreadable.payload());
-        };
+        if (order instanceof ChannelOrder.Placed placed) {
+            return place(channel, placed);
+        }
+        if (order instanceof ChannelOrder.Cancelled cancelled) {
+            return cancel(channel, cancelled);
+        }
+        if (order instanceof ChannelOrder.CancelRequested requested) {
+            return requestCancel(channel, requested);
+        }
+        ChannelOrder.Unreadable unreadable = (ChannelOrder.Unreadable) order;
+        return park(channel, unreadable.channelOrderId(), unreadable.reason(), unreadable.payload());
     }
 
     private Outcome place(String channel, ChannelOrder.Placed placed) {
@@ -103,7 +107,7 @@ public class ChannelOrderIntake implements ChannelIntake {
     private Outcome park(String channel, String channelOrderId, String reason, String payload) {
         String connector = connectors.connectorOf(channel).orElse("channel");
         exceptions.park(connector + ":" + channel + ":orders", "order " + (channelOrderId == null || channelOrderId.isEmpty()
-                ? "(no order id)" : channelOrderId) + " of " + channel + ": " + reason, payload == null ? "" : payload);
+                ? "(no order id)" : channelOrderId) + ": " + reason, payload == null ? "" : payload);
         return Outcome.PARKED;
     }
 }

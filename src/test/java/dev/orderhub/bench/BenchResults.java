@@ -14,12 +14,12 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 
 /** Prints a benchmark's figures and writes them to bench/results/NAME.json. */
-final class BenchResults {
+public final class BenchResults {
 
     private BenchResults() {
     }
 
-    static Map<String, Object> start(String name, String command) {
+    public static Map<String, Object> start(String name, String command) {
         Map<String, Object> results = new LinkedHashMap<>();
         results.put("benchmark", name);
         results.put("command", command);
@@ -30,7 +30,7 @@ final class BenchResults {
         return results;
     }
 
-    static void write(String name, Map<String, Object> results) {
+    public static void write(String name, Map<String, Object> results) {
         try {
             ObjectMapper json = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
             String text = json.writeValueAsString(results);

@@ -12,12 +12,13 @@ import dev.orderhub.channel.ChannelProperties.Buffer;
 import dev.orderhub.channel.ChannelProperties.ChannelConfig;
 import dev.orderhub.channel.ChannelProperties.LocationConfig;
 import dev.orderhub.channel.ChannelProperties.StockSinkConfig;
+import dev.orderhub.connector.manifest.ConnectorManifests;
 import org.junit.jupiter.api.Test;
 
 /** What config/channels.yaml may say, checked at start-up against the installed connectors. */
 class ChannelRegistryTest {
 
-    private static final ConnectorManifests CONNECTORS = new ConnectorManifests(Path.of("connectors"));
+    private static final ConnectorManifests CONNECTORS = ConnectorManifests.discover(Path.of("connectors"));
 
     private static Map<String, LocationConfig> locations() {
         Map<String, LocationConfig> locations = new LinkedHashMap<>();
@@ -71,10 +72,10 @@ class ChannelRegistryTest {
         assertThatThrownBy(() -> new ChannelRegistry(new ChannelProperties(locations(),
                 Map.of("x", channel(List.of("main"), null, new StockSinkConfig("carrier-pigeon", Map.of(), null, null, null))),
                 null), CONNECTORS))
-                .hasMessageContaining("connector carrier-pigeon, which is not installed");
+                .hasMessageContaining("unknown connector \"carrier-pigeon\"");
         assertThatThrownBy(() -> new ChannelRegistry(new ChannelProperties(locations(),
                 Map.of("x", channel(List.of("main"), null, webhook(Map.of()))), null), CONNECTORS))
-                .hasMessageContaining("needs property url");
+                .hasMessageContaining("stockSink.properties.url: missing: connector webhook needs it");
         assertThatThrownBy(() -> new ChannelRegistry(new ChannelProperties(locations(),
                 Map.of("x", channel(List.of("main"), new Buffer(0L, 150), null)), null), CONNECTORS))
                 .hasMessageContaining("percent 0..100");

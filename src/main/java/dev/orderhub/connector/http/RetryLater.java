@@ -15,15 +15,13 @@ import java.util.Optional;
  * handles. What a connector does handle, a 4xx, stays an {@link HttpAnswer}, so the two cannot
  * be confused.
  */
-public class RetryLater extends RuntimeException {
+public class RetryLater extends dev.orderhub.connector.RetryLater {
 
-    private final Duration after;
     private final String reason;
     private final transient HttpAnswer lastAnswer;
 
     public RetryLater(Duration after, String reason, HttpAnswer lastAnswer) {
-        super(reason + "; retry in " + after.toMillis() + " ms");
-        this.after = after;
+        super(after, reason + "; retry in " + after.toMillis() + " ms");
         this.reason = reason;
         this.lastAnswer = lastAnswer;
     }
@@ -33,10 +31,6 @@ public class RetryLater extends RuntimeException {
         return reason;
     }
 
-    /** How long to wait before trying again: what the remote asked for, else the next backoff. */
-    public Duration after() {
-        return after;
-    }
 
     /** The last answer that was retried (a 503's body, a 429's headers); empty after timeouts or an empty bucket. */
     public Optional<HttpAnswer> lastAnswer() {

@@ -152,10 +152,7 @@ final class ManifestReader {
             }
         }
         List<String> kamelets = kamelets();
-        if (name != null && capabilities.contains(Capability.STOCK_OUT) && !kamelets.contains(name + "-stock-sink")) {
-            problem("capabilities", "stock-out needs the Kamelet " + name + "-stock-sink" + KAMELET_SUFFIX + " in " + file.getParent()
-                    + " (the hub pushes stock batches to kamelet:" + name + "-stock-sink)");
-        }
+
         if (!problems.isEmpty()) {
             return null;
         }

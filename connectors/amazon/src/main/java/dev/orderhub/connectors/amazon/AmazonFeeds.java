@@ -90,11 +90,11 @@ public class AmazonFeeds {
                     }
                 }
                 List<String> retry = new ArrayList<>();
-                errors.forEach((messageId, problems) -> {
+                errors.forEach((messageId, issues) -> {
                     JsonNode message = messages.path(messageId);
                     String sku = message.path("sku").asText("message " + messageId);
-                    problems.raise(AmazonProperties.CONNECTOR, channel, "stock-feed", "Amazon rejected stock " + sku + " = "
-                            + message.path("quantity").asText("?") + " (feed " + feedId + "): " + String.join("; ", problems),
+                    this.problems.raise(AmazonProperties.CONNECTOR, channel, "stock-feed", "Amazon rejected stock " + sku + " = "
+                            + message.path("quantity").asText("?") + " (feed " + feedId + "): " + String.join("; ", issues),
                             message.toString());
                     retry.add(sku);
                 });

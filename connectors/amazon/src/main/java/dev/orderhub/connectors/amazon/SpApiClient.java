@@ -15,10 +15,11 @@ import java.util.stream.Collectors;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.orderhub.channel.ConnectorManifest;
-import dev.orderhub.channel.ConnectorManifests;
-import dev.orderhub.channel.OAuthTokens;
-import dev.orderhub.channel.RateLimiter;
+import dev.orderhub.connector.http.OAuthTokens;
+import dev.orderhub.connector.http.RateBuckets;
+import dev.orderhub.connector.manifest.ConnectorManifest;
+import dev.orderhub.connector.manifest.ConnectorManifests;
+import dev.orderhub.connector.manifest.OperationPolicy;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -58,7 +59,7 @@ public class SpApiClient {
     }
 
     private final OAuthTokens tokens;
-    private final RateLimiter rateLimiter;
+    private final RateBuckets rateLimiter;
     private final ConnectorManifests manifests;
     private final ObjectMapper json;
     private final Clock clock;
@@ -66,7 +67,7 @@ public class SpApiClient {
     /** Rates Amazon announced per (account, operation), which replace the manifest's. */
     private final Map<String, Double> announcedRates = new ConcurrentHashMap<>();
 
-    public SpApiClient(OAuthTokens tokens, RateLimiter rateLimiter, ConnectorManifests manifests, ObjectMapper json, Clock clock) {
+    public SpApiClient(OAuthTokens tokens, RateBuckets rateLimiter, ConnectorManifests manifests, ObjectMapper json, Clock clock) {
         this.tokens = tokens;
         this.rateLimiter = rateLimiter;
         this.manifests = manifests;
@@ -121,7 +122,7 @@ public class SpApiClient {
                         : String.valueOf(e.getValue()), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         URI uri = URI.create(account.endpoint().toString().replaceAll("/$", "") + path + (queryString.isEmpty() ? "" : "?" + queryString));
-        ConnectorManifest.RateLimit limit = limit(operation);
+        OperationPolicy limit = limit(operation);
         String bucket = "amazon:" + channel + ":" + operation;
         long backoff = 1000;
         boolean refreshed = false;
@@ -186,8 +187,8 @@ public class SpApiClient {
         }
     }
 
-    private ConnectorManifest.RateLimit limit(String operation) {
-        return manifests.get("amazon").map(ConnectorManifest::rateLimits).map(limits -> limits.get(operation))
+    private OperationPolicy limit(String operation) {
+        return manifests.get("amazon").flatMap(manifest -> manifest.operation(operation)).filter(policy -> policy.rate() != null)
                 .orElseThrow(() -> new IllegalStateException("connectors/amazon/connector.yaml has no rate limit for " + operation));
     }
 

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderhub.HubClient;
-import dev.orderhub.channel.OAuthTokens;
+import dev.orderhub.connector.http.OAuthTokens;
 import dev.orderhub.order.HubOrderIds;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
@@ -61,7 +61,7 @@ class AmazonOrdersTest {
         registry.add("orderhub.channels.amazon-test.buffer.units", () -> "0");
         registry.add("orderhub.connectors.amazon.feed-interval-ms", () -> "3600000");
         registry.add("orderhub.connectors.amazon.mcf-account", () -> "amazon-test");
-        registry.add("orderhub.connectors.amazon.mcf-interval-ms", () -> "3600000");
+        registry.add("orderhub.fulfilment.dispatch-interval-ms", () -> "3600000");
         registry.add("orderhub.channels.mcf-shop.name", () -> "Shop shipped by Amazon MCF");
         registry.add("orderhub.channels.mcf-shop.locations[0]", () -> "main");
         registry.add("orderhub.channels.mcf-shop.fulfilment-target", () -> "amazon-mcf");
@@ -70,31 +70,36 @@ class AmazonOrdersTest {
         registry.add("orderhub.locations.fba-test.kind", () -> "CHANNEL_OWNED");
         registry.add("orderhub.locations.fba-test.owner", () -> "amazon-test");
         // Polls run when a test says so, not on the timer.
-        registry.add("orderhub.connectors.amazon.poll-interval-ms", () -> "3600000");
-        registry.add("orderhub.connectors.amazon.confirm-interval-ms", () -> "3600000");
-        registry.add("orderhub.connectors.amazon.confirm-backoff-ms", () -> "50");
+        registry.add("orderhub.orders-in.poll-interval-ms", () -> "3600000");
+        registry.add("orderhub.shipment-confirm.interval-ms", () -> "3600000");
+        registry.add("orderhub.shipment-confirm.backoff-ms", () -> "50");
+        registry.add("orderhub.fulfilment.backoff-ms", () -> "50");
+        registry.add("orderhub.fulfilment.follow-every-ms", () -> "300");
     }
 
     @LocalServerPort
     int port;
 
     @Autowired
-    AmazonOrders amazon;
+    dev.orderhub.order.OrderPolling polling;
 
     @Autowired
     OAuthTokens tokens;
 
     @Autowired
-    AmazonShipmentConfirmations confirmations;
+    dev.orderhub.order.ShipmentConfirmations confirmations;
 
     @Autowired
-    AmazonFbaInventory fbaInventory;
+    dev.orderhub.inventory.ChannelStockRefresh fbaInventory;
 
     @Autowired
     AmazonFeeds feeds;
 
     @Autowired
-    AmazonMcf mcf;
+    AmazonStockSink stockSink;
+
+    @Autowired
+    dev.orderhub.fulfilment.FulfilmentDispatch mcf;
 
     @Autowired
     dev.orderhub.fulfilment.AutoRouting autoRouting;
@@ -161,7 +166,7 @@ class AmazonOrdersTest {
         }
         int pagesBefore = pageRequests();
 
-        AmazonOrders.PollResult poll = amazon.poll(CHANNEL);
+        dev.orderhub.order.OrderPolling.PollResult poll = polling.poll(CHANNEL);
 
         assertThat(poll.read()).isGreaterThanOrEqualTo(25);
         assertThat(pageRequests() - pagesBefore).as("25 orders at 10 a page").isGreaterThanOrEqualTo(3);
@@ -174,13 +179,13 @@ class AmazonOrdersTest {
         }
         STUB.update(orderId(3), later.plusSeconds(5), order -> order.with("buyer").put("buyerName", "Erika M."));
 
-        AmazonOrders.PollResult second = amazon.poll(CHANNEL);
+        dev.orderhub.order.OrderPolling.PollResult second = polling.poll(CHANNEL);
 
         assertThat(second.imported()).as("the three new orders").isEqualTo(3);
         assertThat(second.repeats()).as("overlap and the changed order, read again").isGreaterThanOrEqualTo(1);
         awaitImported(orderId(25), orderId(26), orderId(27));
         await().during(Duration.ofMillis(500)).atMost(Duration.ofSeconds(5)).until(() -> storedWithPrefix() == 28);
-        assertThat(second.cursor()).isEqualTo(later.plusSeconds(5));
+        assertThat(second.cursor()).isEqualTo(later.plusSeconds(5).toString());
         assertThat(hub.get("/api/stock/" + sku).json().path("reserved").asLong()).isEqualTo(28);
         assertRequestsMatchTheSpec();
     }
@@ -196,7 +201,7 @@ class AmazonOrdersTest {
         fbaWithoutAddress.remove("recipient"); // withheld without a Restricted Data Token
         STUB.put(fbaWithoutAddress);
 
-        amazon.poll(CHANNEL);
+        polling.poll(CHANNEL);
         awaitImported(orderId(0), orderId(1));
         // An FBA order is recorded and stays RECEIVED: nothing for the seller to reserve or ship.
         await().atMost(Duration.ofSeconds(20)).until(() -> hubOrder(orderId(2)) != null);
@@ -222,13 +227,13 @@ class AmazonOrdersTest {
     void anOrderAmazonCancelsIsCancelledInTheHubAndItsStockReleased() {
         String sku = sku(3);
         STUB.put(SpApiStub.order(orderId(0), "MERCHANT", false, Instant.now().minusSeconds(90), sku, "4"));
-        amazon.poll(CHANNEL);
+        polling.poll(CHANNEL);
         awaitImported(orderId(0));
         assertThat(hub.get("/api/stock/" + sku).json().path("reserved").asLong()).isEqualTo(4);
 
         STUB.update(orderId(0), Instant.now().minusSeconds(5),
                 order -> order.with("fulfillment").put("fulfillmentStatus", "CANCELLED"));
-        AmazonOrders.PollResult poll = amazon.poll(CHANNEL);
+        dev.orderhub.order.OrderPolling.PollResult poll = polling.poll(CHANNEL);
 
         assertThat(poll.cancelled()).isEqualTo(1);
         assertThat(hubOrder(orderId(0)).path("status").asText()).isEqualTo("CANCELLED");
@@ -247,7 +252,7 @@ class AmazonOrdersTest {
         STUB.put(badCountry);
         STUB.put(SpApiStub.order(orderId(2), "MERCHANT", false, at, sku, "1"));
 
-        AmazonOrders.PollResult poll = amazon.poll(CHANNEL);
+        dev.orderhub.order.OrderPolling.PollResult poll = polling.poll(CHANNEL);
 
         assertThat(poll.parked()).isEqualTo(2);
         awaitImported(orderId(2));
@@ -265,13 +270,13 @@ class AmazonOrdersTest {
         for (int i = 0; i < 12; i++) {
             STUB.put(SpApiStub.order(orderId(i), "MERCHANT", false, at.plusMillis(i), sku, "1"));
         }
-        amazon.poll(CHANNEL); // a token exists from here on
+        polling.poll(CHANNEL); // a token exists from here on
         int grants = STUB.grants();
         STUB.expireTokens();
         STUB.throttleNext(2);
         STUB.put(SpApiStub.order(orderId(12), "MERCHANT", false, Instant.now().minusSeconds(2), sku, "1"));
 
-        AmazonOrders.PollResult poll = amazon.poll(CHANNEL);
+        dev.orderhub.order.OrderPolling.PollResult poll = polling.poll(CHANNEL);
 
         assertThat(STUB.grants()).as("one refresh after the 403").isEqualTo(grants + 1);
         assertThat(poll.imported()).isEqualTo(1);
@@ -313,7 +318,7 @@ class AmazonOrdersTest {
 
     private String importedMerchantOrder(String sku, int qty) {
         STUB.put(SpApiStub.order(orderId(0), "MERCHANT", false, Instant.now().minusSeconds(30), sku, Integer.toString(qty)));
-        amazon.poll(CHANNEL);
+        polling.poll(CHANNEL);
         awaitImported(orderId(0));
         return HubOrderIds.of(CHANNEL, orderId(0));
     }
@@ -337,7 +342,7 @@ class AmazonOrdersTest {
         assertThat(first.status()).as(first.body()).isEqualTo(201);
         assertThat(second.text("orderStatus")).isEqualTo("SHIPPED");
 
-        AmazonShipmentConfirmations.Round round = confirmations.confirmDue();
+        dev.orderhub.order.ShipmentConfirmations.Round round = confirmations.confirmDue();
 
         assertThat(round.confirmed()).isEqualTo(2);
         List<SpApiStub.Confirmation> sent = STUB.confirmations().stream().filter(c -> c.orderId().equals(orderId(0))).toList();
@@ -375,7 +380,7 @@ class AmazonOrdersTest {
         // Another order, which Amazon refuses to confirm.
         String refusedSku = sku(8);
         STUB.put(SpApiStub.order(orderId(1), "MERCHANT", false, Instant.now().minusSeconds(20), refusedSku, "1"));
-        amazon.poll(CHANNEL);
+        polling.poll(CHANNEL);
         awaitImported(orderId(1));
         STUB.rejectConfirmations(orderId(1), "The tracking number is not valid for carrier UPS.");
         String refused = hub.post("/api/orders/" + HubOrderIds.of(CHANNEL, orderId(1)) + "/shipments",
@@ -457,7 +462,7 @@ class AmazonOrdersTest {
         }
         STUB.fba(a, 38);
         assertThat(fbaInventory.refresh(CHANNEL)).as("only what changed is written").containsOnlyKeys(a);
-        assertThat(hub.get("/api/stock/" + a + "/history").body()).contains("Amazon FBA inventory");
+        assertThat(hub.get("/api/stock/" + a + "/history").body()).contains("amazon channel stock");
         assertRequestsMatchTheSpec();
     }
 
@@ -479,18 +484,18 @@ class AmazonOrdersTest {
 
     @Test
     void aLargeBatchGoesOutAsOneListingsFeedAndTheReportsErrorsComeBackPerSku() throws Exception {
-        StringBuilder updates = new StringBuilder();
-        for (int i = 0; i < 8; i++) {
-            updates.append(i == 0 ? "" : ",").append("{\"sku\":\"FEED-").append(run).append('-').append(i)
-                    .append("\",\"quantity\":").append(10 + i).append(",\"version\":1}");
-        }
         String rejected = "FEED-" + run + "-3";
         STUB.rejectInFeed(rejected, "'[batteries_required]' is required but not supplied.");
 
-        org.apache.camel.Exchange answer = producer.send("kamelet:amazon-stock-sink/feed-test", exchange ->
-                exchange.getMessage().setBody("{\"channel\":\"" + CHANNEL + "\",\"updates\":[" + updates + "]}"));
+        List<dev.orderhub.connector.StockOut.ListingQuantity> batch = new java.util.ArrayList<>();
+        for (int i = 0; i < 8; i++) {
+            batch.add(new dev.orderhub.connector.StockOut.ListingQuantity("FEED-" + run + "-" + i, 10 + i, 1));
+        }
+        dev.orderhub.connector.StockOut.Pushed answer = stockSink.push(CHANNEL, batch, "feed-" + run);
 
-        assertThat(answer.getMessage().getHeader(org.apache.camel.Exchange.HTTP_RESPONSE_CODE, Integer.class)).isEqualTo(200);
+        assertThat(answer.items()).as("a feed is taken whole; its report says later what Amazon refused")
+                .extracting(dev.orderhub.connector.StockOut.ItemResult::outcome)
+                .containsOnly(dev.orderhub.connector.StockOut.ItemResult.Outcome.ACCEPTED).hasSize(8);
         String feedId = jdbc.sql("SELECT feed_id FROM amazon_feeds WHERE messages LIKE :sku").param("sku", "%" + rejected + "%")
                 .query(String.class).single();
         JsonNode uploaded = new com.fasterxml.jackson.databind.ObjectMapper().readTree(STUB.uploads().values().stream()
@@ -574,6 +579,49 @@ class AmazonOrdersTest {
     }
 
     @Test
+    void anMcfOrderAmazonCannotFulfilComesBackWithItsStockReleasedAndIsRaised() {
+        String sku = "MCF-" + run + "-3";
+        hub.setStock(sku, "main", 5);
+        hub.setStock(sku, "fba-test", 4);
+        String id = webshopOrderRoutedToMcf(sku, 1);
+        mcf.work();
+        assertThat(hub.get("/api/orders/" + id).text("status")).isEqualTo("SENT_TO_FULFILMENT");
+        assertThat(at(sku, "fba-test", "reserved")).isEqualTo(1);
+
+        STUB.endMcf(id, "Unfulfillable");
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+            mcf.work();
+            return "FAILED".equals(hub.get("/api/orders/" + id + "/fulfilment").text("status"));
+        });
+        assertThat(at(sku, "fba-test", "reserved")).as("the unit held at Amazon is released").isZero();
+        assertThat(at(sku, "main", "reserved")).as("and held again at the channel's own location").isEqualTo(1);
+        assertThat(hub.get("/api/orders/" + id).text("status")).isEqualTo("RESERVED");
+        assertThat(hub.get("/api/exceptions?source=amazon:amazon-mcf:follow&limit=500").body())
+                .contains("order " + id + " ended UNFULFILLABLE at amazon-mcf");
+        assertRequestsMatchTheSpec();
+    }
+
+    @Test
+    void anMcfShipmentIsRecordedFromTheFulfilmentOrderWhenTrackingDetailsFail() {
+        String sku = "MCF-" + run + "-4";
+        hub.setStock(sku, "main", 5);
+        hub.setStock(sku, "fba-test", 4);
+        String id = webshopOrderRoutedToMcf(sku, 1);
+        mcf.work();
+        STUB.trackingDown(true);
+        try {
+            STUB.shipMcf(id, 4343, "DHL", "JJDDOWN" + run);
+            await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(100)).until(() -> {
+                mcf.work();
+                return "SHIPPED".equals(hub.get("/api/orders/" + id).text("status"));
+            });
+        } finally {
+            STUB.trackingDown(false);
+        }
+        assertThat(hub.get("/api/orders/" + id + "/shipments").body()).contains("JJDDOWN" + run).contains("DHL");
+    }
+
+    @Test
     void cancellingAnMcfOrderInTheHubCancelsItAtAmazonAndWhatCannotGoThereIsRefused() {
         String sku = "MCF-" + run + "-2";
         hub.setStock(sku, "main", 5);
@@ -585,7 +633,7 @@ class AmazonOrdersTest {
         assertThat(hub.post("/api/orders/" + id + "/cancel", null).status()).isEqualTo(200);
         assertThat(hub.get("/api/orders/" + id + "/fulfilment").text("status")).isEqualTo("CANCEL_REQUESTED");
         mcf.work();
-        assertThat(STUB.mcfOrder(id).path("status").asText()).isEqualTo("CANCELLED");
+        assertThat(STUB.mcfOrder(id).path("status").asText()).isEqualTo("Cancelled");
         assertThat(hub.get("/api/orders/" + id + "/fulfilment").text("status")).isEqualTo("CANCELLED");
         assertThat(at(sku, "fba-test", "reserved")).isZero();
 

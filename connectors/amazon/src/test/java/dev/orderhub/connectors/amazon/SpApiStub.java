@@ -68,6 +68,7 @@ public final class SpApiStub implements AutoCloseable {
     private final Map<Integer, ObjectNode> mcfPackages = new ConcurrentHashMap<>();
     private final AtomicInteger mcfCreates = new AtomicInteger();
     private final AtomicInteger loseMcfAnswers = new AtomicInteger();
+    private volatile boolean trackingDown;
     private volatile long tokenSeconds = 3600;
     private volatile long grantDelayMillis = 0;
     private volatile String rateLimitHeader = "0.0056";
@@ -238,6 +239,19 @@ public final class SpApiStub implements AutoCloseable {
     }
 
     /** Amazon ships the whole MCF order in one package with this tracking number. */
+    /** getPackageTrackingDetails answers 503 while down. */
+    public void trackingDown(boolean down) {
+        trackingDown = down;
+    }
+
+    /**
+     * Amazon ends a fulfilment order without shipping it; {@code status} as the model spells
+     * FulfillmentOrderStatus (Cancelled, Unfulfillable, Invalid).
+     */
+    public void endMcf(String sellerFulfillmentOrderId, String status) {
+        mcfOrders.get(sellerFulfillmentOrderId).put("status", status);
+    }
+
     public void shipMcf(String sellerFulfillmentOrderId, int packageNumber, String carrier, String trackingNumber) {
         ObjectNode order = mcfOrders.get(sellerFulfillmentOrderId);
         ObjectNode shipment = order.withArray("shipments").addObject();
@@ -256,7 +270,7 @@ public final class SpApiStub implements AutoCloseable {
         mcfPackages.put(packageNumber, JSON.createObjectNode().put("packageNumber", packageNumber)
                 .put("trackingNumber", trackingNumber).put("carrierCode", carrier)
                 .put("shipDate", shipment.path("shippingDate").asText()));
-        order.put("status", "COMPLETE");
+        order.put("status", "Complete");
     }
 
     /** The quantity Amazon shows for a seller sku (set by patchListingsItem or a processed feed). */
@@ -483,7 +497,7 @@ public final class SpApiStub implements AutoCloseable {
                 }
                 ObjectNode order = JSON.createObjectNode();
                 order.set("request", request);
-                order.put("status", "RECEIVED");
+                order.put("status", "Received");
                 mcfOrders.put(id, order);
                 mcfCreates.incrementAndGet();
                 if (loseMcfAnswers.getAndUpdate(n -> Math.max(0, n - 1)) > 0) {
@@ -519,15 +533,19 @@ public final class SpApiStub implements AutoCloseable {
                 ObjectNode order = mcfOrders.get(id);
                 if (order == null) {
                     answer(exchange, 404, errors("NotFound", "Requested order not found", null));
-                } else if (order.path("status").asText().equals("COMPLETE")) {
+                } else if (order.path("status").asText().equals("Complete")) {
                     answer(exchange, 400, errors("InvalidInput", "The fulfillment order has shipped and cannot be cancelled.", null));
                 } else {
-                    order.put("status", "CANCELLED");
+                    order.put("status", "Cancelled");
                     answer(exchange, 200, "{}");
                 }
             } else if (method.equals("GET") && path.equals("/tracking")) {
                 int packageNumber = Integer.parseInt(parse(exchange.getRequestURI().getRawQuery()).get("packageNumber"));
                 ObjectNode details = mcfPackages.get(packageNumber);
+                if (trackingDown) {
+                    answer(exchange, 503, errors("ServiceUnavailable", "Service temporarily unavailable.", null));
+                    return;
+                }
                 answer(exchange, details == null ? 404 : 200, details == null ? errors("NotFound", "No such package", null)
                         : JSON.createObjectNode().set("payload", details).toString());
             } else {

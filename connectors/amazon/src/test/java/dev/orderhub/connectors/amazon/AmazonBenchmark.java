@@ -1,4 +1,6 @@
-package dev.orderhub.bench;
+package dev.orderhub.connectors.amazon;
+
+import dev.orderhub.bench.BenchResults;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -10,9 +12,8 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 
-import dev.orderhub.connectors.amazon.AmazonOrders;
-import dev.orderhub.connectors.amazon.AmazonShipmentConfirmations;
-import dev.orderhub.connectors.amazon.SpApiStub;
+import dev.orderhub.order.OrderPolling;
+import dev.orderhub.order.ShipmentConfirmations;
 import dev.orderhub.inventory.StockLedger;
 import dev.orderhub.order.Shipments;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -33,8 +34,8 @@ import org.springframework.test.context.DynamicPropertySource;
  */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT,
-        properties = {"logging.level.root=WARN", "orderhub.connectors.amazon.poll-interval-ms=3600000",
-                "orderhub.connectors.amazon.confirm-interval-ms=3600000", "orderhub.connectors.amazon.confirm-backoff-ms=20"})
+        properties = {"logging.level.root=WARN", "orderhub.orders-in.poll-interval-ms=3600000",
+                "orderhub.shipment-confirm.interval-ms=3600000", "orderhub.shipment-confirm.backoff-ms=20"})
 @ActiveProfiles({"test", "postgres"})
 class AmazonBenchmark {
 
@@ -49,10 +50,10 @@ class AmazonBenchmark {
     }
 
     @Autowired
-    AmazonOrders amazon;
+    OrderPolling amazon;
 
     @Autowired
-    AmazonShipmentConfirmations confirmations;
+    ShipmentConfirmations confirmations;
 
     @Autowired
     Shipments shipments;
