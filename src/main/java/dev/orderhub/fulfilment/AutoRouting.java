@@ -5,14 +5,14 @@ import java.util.Map;
 
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
-import dev.orderhub.messaging.ClusterLeases;
 import dev.orderhub.messaging.ExceptionStore;
 import dev.orderhub.order.IllegalTransitionException;
 import org.springframework.stereotype.Component;
 
 /**
  * Route fulfilment-auto-route: sends the reserved orders of channels configured with a
- * {@code fulfilmentTarget} (channels.yaml) to that target, on one instance per cluster. One
+ * {@code fulfilmentTarget} (channels.yaml) to that target, on one instance per cluster (the
+ * route's {@code master:fulfilment-auto-route:} lease). One
  * that cannot go (not enough stock there) stays where it is, is marked so it is not tried
  * again by itself, and becomes an exception.
  */
@@ -22,10 +22,9 @@ public class AutoRouting {
     private final ChannelRegistry channels;
     private final Fulfilments fulfilments;
     private final ExceptionStore exceptions;
-    private final ClusterLeases leases;
     private final List<String> targetIds;
 
-    public AutoRouting(ChannelRegistry channels, Fulfilments fulfilments, ExceptionStore exceptions, ClusterLeases leases,
+    public AutoRouting(ChannelRegistry channels, Fulfilments fulfilments, ExceptionStore exceptions,
                        List<FulfilmentTarget> targets) {
         this.targetIds = targets.stream().map(FulfilmentTarget::id).toList();
         channels.channels().forEach(channel -> {
@@ -37,13 +36,12 @@ public class AutoRouting {
         this.channels = channels;
         this.fulfilments = fulfilments;
         this.exceptions = exceptions;
-        this.leases = leases;
     }
 
     public int routeReserved() {
         List<String> routedChannels = channels.channels().stream().filter(c -> c.fulfilmentTarget() != null)
                 .map(Channel::id).toList();
-        if (routedChannels.isEmpty() || !leases.holds("fulfilment-auto-route")) {
+        if (routedChannels.isEmpty()) {
             return 0;
         }
         int routed = 0;

@@ -18,7 +18,6 @@ import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.inventory.AvailableToSell;
 import dev.orderhub.inventory.Bundles;
 import dev.orderhub.inventory.StockLedger;
-import dev.orderhub.messaging.ClusterLeases;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -33,11 +32,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service("stockSync")
 public class StockSync {
 
-    /** Reconciliation runs on one instance per cluster. */
-    static final String LEASE = "stock-reconcile";
-
     private final ChannelRegistry channels;
-    private final ClusterLeases leases;
     private final AvailableToSell availableToSell;
     private final Bundles bundles;
     private final StockLedger ledger;
@@ -47,12 +42,11 @@ public class StockSync {
     private final long urgentAt;
     private final TransactionTemplate transaction;
 
-    public StockSync(ChannelRegistry channels, ClusterLeases leases, AvailableToSell availableToSell, Bundles bundles, StockLedger ledger,
+    public StockSync(ChannelRegistry channels, AvailableToSell availableToSell, Bundles bundles, StockLedger ledger,
                      ChannelStockStore store, ObjectMapper json, Clock clock, PlatformTransactionManager transactions,
                      @Value("${orderhub.stock-sync.urgent-at:2}") long urgentAt) {
         this.transaction = new TransactionTemplate(transactions);
         this.channels = channels;
-        this.leases = leases;
         this.availableToSell = availableToSell;
         this.bundles = bundles;
         this.ledger = ledger;
@@ -97,12 +91,10 @@ public class StockSync {
 
     /**
      * Full reconciliation: recomputes every stocked sku and bundle on every pushed channel, so
-     * any channel whose last pushed value differs from what it should show gets a push.
+     * any channel whose last pushed value differs from what it should show gets a push. Runs on
+     * one instance per cluster: route stock-reconcile is {@code master:stock-reconcile:timer:...}.
      */
     public int reconcile() {
-        if (!leases.holds(LEASE)) {
-            return 0;
-        }
         Set<String> all = new TreeSet<>(ledger.stockedSkus());
         all.addAll(bundles.allBundles());
         List<String> skus = List.copyOf(all);
