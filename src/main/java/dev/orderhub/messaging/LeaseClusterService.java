@@ -121,6 +121,8 @@ public class LeaseClusterService extends AbstractCamelClusterService<LeaseCluste
         private boolean follower;
         private ScheduledFuture<?> renewal;
         private ScheduledFuture<?> deadline;
+        /** Until when the last renewal lets this instance lead; the deadline fires then. */
+        private Instant trustedUntil = Instant.MIN;
 
         LeaseView(String namespace) {
             super(LeaseClusterService.this, namespace);
@@ -179,14 +181,28 @@ public class LeaseClusterService extends AbstractCamelClusterService<LeaseCluste
                     }
                     return;
                 }
-                cancel(deadline);
-                if (until.isEmpty()) {
-                    follower = true;
-                    changeLeadership(false);
+                long ms = until.map(u -> Duration.between(clock.instant(), u).toMillis()).orElse(0L);
+                if (until.isEmpty() || (!leader && ms <= renewEvery.toMillis())) {
+                    cancel(deadline);
+                    // Not ours, or ours for too short a time to start on it: the master consumer
+                    // starts its route a second after being told, and does not check again then.
+                    follower |= until.isEmpty();
+                    if (leader) {
+                        changeLeadership(false);
+                    } else {
+                        // Said again at every renewal: a consumer that started late, after a
+                        // loss it was told of, stops now.
+                        fireLeadershipChangedEvent((CamelClusterMember) null);
+                    }
                     return;
                 }
-                long ms = Math.max(0, Duration.between(clock.instant(), until.get()).toMillis());
-                deadline = deadlines().schedule(this::expire, ms, TimeUnit.MILLISECONDS);
+                if (until.get().isAfter(trustedUntil) || !leader) {
+                    // Only a renewal that extends the trust moves the deadline (a failed one
+                    // answers with the old trust, which the pending deadline already ends).
+                    cancel(deadline);
+                    trustedUntil = until.get();
+                    deadline = deadlines().schedule(this::expire, ms, TimeUnit.MILLISECONDS);
+                }
                 if (!leader && follower) {
                     LOG.info("cluster lease {}: taken over by this instance ({})", getNamespace(), leases.holder());
                 }
