@@ -7,14 +7,14 @@ import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.channel.Connectors;
 import dev.orderhub.connector.FulfilmentService;
-import dev.orderhub.messaging.ClusterLeases;
 import dev.orderhub.messaging.ExceptionStore;
 import dev.orderhub.order.IllegalTransitionException;
 import org.springframework.stereotype.Component;
 
 /**
  * Route fulfilment-auto-route: sends the reserved orders of channels configured with a
- * {@code fulfilmentTarget} (channels.yaml) to that target, on one instance per cluster. One
+ * {@code fulfilmentTarget} (channels.yaml) to that target, on one instance per cluster (the
+ * route's {@code master:fulfilment-auto-route:} lease). One
  * that cannot go (not enough stock there) stays where it is, is marked so it is not tried
  * again by itself, and becomes an exception.
  */
@@ -24,10 +24,9 @@ public class AutoRouting {
     private final ChannelRegistry channels;
     private final Fulfilments fulfilments;
     private final ExceptionStore exceptions;
-    private final ClusterLeases leases;
     private final List<String> targetIds;
 
-    public AutoRouting(ChannelRegistry channels, Fulfilments fulfilments, ExceptionStore exceptions, ClusterLeases leases,
+    public AutoRouting(ChannelRegistry channels, Fulfilments fulfilments, ExceptionStore exceptions,
                        Connectors connectors) {
         this.targetIds = connectors.fulfilmentTargets().stream().map(FulfilmentService::target).toList();
         channels.channels().forEach(channel -> {
@@ -39,13 +38,12 @@ public class AutoRouting {
         this.channels = channels;
         this.fulfilments = fulfilments;
         this.exceptions = exceptions;
-        this.leases = leases;
     }
 
     public int routeReserved() {
         List<String> routedChannels = channels.channels().stream().filter(c -> c.fulfilmentTarget() != null)
                 .map(Channel::id).toList();
-        if (routedChannels.isEmpty() || !leases.holds("fulfilment-auto-route")) {
+        if (routedChannels.isEmpty()) {
             return 0;
         }
         int routed = 0;

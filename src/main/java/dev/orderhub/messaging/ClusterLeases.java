@@ -6,6 +6,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.time.ZoneOffset;
 import java.util.Map;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.concurrent.ConcurrentHashMap;
 
@@ -58,30 +59,49 @@ public class ClusterLeases {
         return holder;
     }
 
+    /** How long a lease lasts without renewal. */
+    public Duration ttl() {
+        return ttl;
+    }
+
     /** True when this instance holds (or has just taken) the lease and may run the poller now. */
     public boolean holds(String name) {
-        Instant now = clock.instant();
         Instant trusted = trustedUntil.get(name);
         // Renew once a third of the lease has passed; until then the lease is certainly ours.
-        if (trusted != null && now.isBefore(trusted.minus(ttl.minus(margin.multipliedBy(2))))) {
+        if (trusted != null && clock.instant().isBefore(trusted.minus(ttl.minus(margin.multipliedBy(2))))) {
             return true;
         }
+        return renew(name).isPresent();
+    }
+
+    /**
+     * Asks the database for the lease now (takes it, or renews it if this instance holds it):
+     * until when this instance may act on it, or empty if another instance holds it. Without
+     * the database the answer is what was trusted before, as long as that still lasts.
+     * {@link LeaseClusterService} calls it on its own schedule.
+     */
+    public Optional<Instant> renew(String name) {
+        Instant now = clock.instant();
+        Instant trusted = trustedUntil.get(name);
         try {
-            boolean held = acquire(name, now);
-            if (held) {
+            if (acquire(name, now)) {
                 if (trusted == null) {
                     // Routine at every start: DEBUG. Losing a lease (another instance took over) is a WARN.
                     LOG.debug("cluster lease {}: held by this instance ({})", name, holder);
                 }
-                trustedUntil.put(name, now.plus(ttl).minus(margin));
-            } else if (trustedUntil.remove(name) != null) {
+                Instant until = now.plus(ttl).minus(margin);
+                trustedUntil.put(name, until);
+                return Optional.of(until);
+            }
+            if (trustedUntil.remove(name) != null) {
                 LOG.warn("cluster lease {}: lost to another instance", name);
             }
-            return held;
+            return Optional.empty();
         } catch (RuntimeException e) {
             // Without the database nobody can prove the lease: act only while it is still trusted.
             LOG.warn("cluster lease {}: cannot be renewed ({})", name, e.getMessage());
-            return trusted != null && now.isBefore(trusted);
+            // Measured after the failure: a slow failure must not stretch the trust.
+            return trusted != null && clock.instant().isBefore(trusted) ? Optional.of(trusted) : Optional.empty();
         }
     }
 

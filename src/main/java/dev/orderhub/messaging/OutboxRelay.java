@@ -31,7 +31,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * calls it on a timer). Each batch goes out in one JMS transaction and is then marked
  * published. If the hub dies between the two, the batch is sent again with the same
  * {@code _AMQ_DUPL_ID}, which the broker's duplicate detection drops. Rows are claimed with
- * SKIP LOCKED as a second guard; in a cluster only the holder of the relay lease publishes.
+ * SKIP LOCKED as a second guard; in a cluster only the holder of the {@value #LEASE} lease
+ * publishes: the timer route is {@code master:outbox-relay:timer:...}, and a nudge asks the lease.
  */
 @Component("outboxRelay")
 public class OutboxRelay {
@@ -73,13 +74,16 @@ public class OutboxRelay {
     /**
      * Asks for a relay soon, without waiting for the timer: called after a transaction that
      * wrote events commits, so events leave within milliseconds. The timer stays as the backstop.
+     * A nudge does not come through the master route, so it asks the lease itself (the same
+     * holder and trust as the route's {@link LeaseClusterService} view): on the other instances it
+     * publishes nothing.
      */
     public void nudge() {
         again.set(true);
         if (relaying.compareAndSet(false, true)) {
             nudged.execute(() -> {
                 try {
-                    while (again.getAndSet(false)) {
+                    while (again.getAndSet(false) && leases.holds(LEASE)) {
                         relay();
                     }
                 } catch (RuntimeException e) {
@@ -103,14 +107,12 @@ public class OutboxRelay {
 
     /**
      * Publishes everything committed so far; returns how many events went out. One relay at a
-     * time per cluster: only the instance holding the {@value #LEASE} lease publishes, and
-     * within it the timer and the nudge take turns, so events leave in the order they were
-     * written and a sku's stock events cannot overtake each other.
+     * time per cluster: only the instance holding the {@value #LEASE} lease calls it (its
+     * master route, or a nudge that asked the lease), and within it the timer and the nudge
+     * take turns, so events leave in the order they were written and a sku's stock events
+     * cannot overtake each other.
      */
     public synchronized int relay() {
-        if (!leases.holds(LEASE)) {
-            return 0;
-        }
         int total = 0;
         int published;
         do {

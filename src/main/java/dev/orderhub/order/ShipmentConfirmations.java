@@ -8,7 +8,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 
-import dev.orderhub.channel.Backoff;
+import dev.orderhub.connector.http.Backoff;
 import dev.orderhub.channel.Connectors;
 import dev.orderhub.connector.RetryLater;
 import dev.orderhub.connector.ShipmentConfirmation;

@@ -6,7 +6,6 @@ import java.time.Instant;
 
 import dev.orderhub.inventory.StockImports;
 import dev.orderhub.inventory.StockLedger;
-import dev.orderhub.messaging.ClusterLeases;
 import dev.orderhub.messaging.ExceptionStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -16,16 +15,15 @@ import org.springframework.stereotype.Component;
 /**
  * Deletes what the hub no longer needs, by age (routes/retention.camel.yaml runs it on a
  * timer): resolved exceptions, stock history and finished imports, each through its own
- * feature's service. Once per cluster: only the instance holding the {@value #LEASE} lease
- * cleans up. A setting of 0 days or less keeps that data for ever.
+ * feature's service. Once per cluster: the route is {@code master:retention:timer:...}, so
+ * only the instance holding the retention lease cleans up. A setting of 0 days or less
+ * keeps that data for ever.
  */
 @Component("retention")
 public class Retention {
 
     private static final Logger LOG = LoggerFactory.getLogger(Retention.class);
-    static final String LEASE = "retention";
 
-    private final ClusterLeases leases;
     private final ExceptionStore exceptions;
     private final StockLedger ledger;
     private final StockImports imports;
@@ -34,11 +32,10 @@ public class Retention {
     private final int stockHistoryDays;
     private final int importsDays;
 
-    public Retention(ClusterLeases leases, ExceptionStore exceptions, StockLedger ledger, StockImports imports, Clock clock,
+    public Retention(ExceptionStore exceptions, StockLedger ledger, StockImports imports, Clock clock,
                      @Value("${orderhub.retention.exceptions-days:90}") int exceptionsDays,
                      @Value("${orderhub.retention.stock-history-days:365}") int stockHistoryDays,
                      @Value("${orderhub.retention.imports-days:30}") int importsDays) {
-        this.leases = leases;
         this.exceptions = exceptions;
         this.ledger = ledger;
         this.imports = imports;
@@ -53,9 +50,6 @@ public class Retention {
     }
 
     public Deleted run() {
-        if (!leases.holds(LEASE)) {
-            return new Deleted(0, 0, 0);
-        }
         Instant now = clock.instant();
         Deleted deleted = new Deleted(
                 exceptionsDays > 0 ? exceptions.deleteResolvedBefore(now.minus(Duration.ofDays(exceptionsDays))) : 0,

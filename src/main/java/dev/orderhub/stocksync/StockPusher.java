@@ -13,12 +13,11 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicInteger;
 
-import dev.orderhub.channel.Backoff;
+import dev.orderhub.connector.http.Backoff;
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
-import dev.orderhub.channel.RateLimiter;
+import dev.orderhub.connector.http.RateLimiter;
 import dev.orderhub.inventory.LockConflicts;
-import dev.orderhub.messaging.ClusterLeases;
 import dev.orderhub.messaging.ExceptionStore;
 import dev.orderhub.messaging.Outbox;
 import org.slf4j.Logger;
@@ -34,7 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
  * channel, urgent values first, in batches, within the channel's token bucket. A 429 (or an
  * exhausted rate window) pauses the channel for as long as the remote asked; other failures
  * retry with exponential backoff. An accepted value is recorded only if no newer one was, and
- * published as stock.pushed.
+ * published as stock.pushed. Pushes run on one instance per cluster (route stock-push is
+ * {@code master:stock-push:timer:...}), so a channel sees its values in the order they were computed.
  */
 @Component("stockPusher")
 public class StockPusher implements DisposableBean {
@@ -44,11 +44,7 @@ public class StockPusher implements DisposableBean {
     /** At most this many batches per channel per run, so one busy channel does not hold its worker forever. */
     private static final int BATCHES_PER_RUN = 50;
 
-    /** Pushes run on one instance per cluster, so a channel sees its values in the order they were computed. */
-    static final String LEASE = "stock-push";
-
     private final ChannelRegistry channels;
-    private final ClusterLeases leases;
     private final ChannelStockStore store;
     private final RateLimiter rateLimiter;
     private final StockPushes client;
@@ -70,7 +66,7 @@ public class StockPusher implements DisposableBean {
     /** Failed pushes per channel since its last accepted one (whatever values they carried). */
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
-    public StockPusher(ChannelRegistry channels, ClusterLeases leases, ChannelStockStore store, RateLimiter rateLimiter, StockPushes client,
+    public StockPusher(ChannelRegistry channels, ChannelStockStore store, RateLimiter rateLimiter, StockPushes client,
                        Outbox outbox, ExceptionStore exceptions, Clock clock, PlatformTransactionManager transactions,
                        @Value("${orderhub.stock-sync.backoff-ms:500}") long backoffMs,
                        @Value("${orderhub.stock-sync.max-backoff-ms:60000}") long maxBackoffMs,
@@ -79,7 +75,6 @@ public class StockPusher implements DisposableBean {
         this.rateMargin = rateMargin;
         this.retryBudget = retryBudget;
         this.channels = channels;
-        this.leases = leases;
         this.store = store;
         this.rateLimiter = rateLimiter;
         this.client = client;
@@ -100,9 +95,6 @@ public class StockPusher implements DisposableBean {
 
     /** Starts a worker for every pushed channel that has due values and no worker running. */
     public void pushDue() {
-        if (!leases.holds(LEASE)) {
-            return;
-        }
         for (Channel channel : channels.pushedChannels()) {
             AtomicBoolean busy = running.computeIfAbsent(channel.id(), id -> new AtomicBoolean());
             if (busy.compareAndSet(false, true)) {

@@ -19,7 +19,6 @@ import dev.orderhub.connector.StockFeedback;
 import dev.orderhub.inventory.AvailableToSell;
 import dev.orderhub.inventory.Bundles;
 import dev.orderhub.inventory.StockLedger;
-import dev.orderhub.messaging.ClusterLeases;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -34,11 +33,7 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service("stockSync")
 public class StockSync implements StockFeedback {
 
-    /** Reconciliation runs on one instance per cluster. */
-    static final String LEASE = "stock-reconcile";
-
     private final ChannelRegistry channels;
-    private final ClusterLeases leases;
     private final AvailableToSell availableToSell;
     private final Bundles bundles;
     private final StockLedger ledger;
@@ -48,12 +43,11 @@ public class StockSync implements StockFeedback {
     private final long urgentAt;
     private final TransactionTemplate transaction;
 
-    public StockSync(ChannelRegistry channels, ClusterLeases leases, AvailableToSell availableToSell, Bundles bundles, StockLedger ledger,
+    public StockSync(ChannelRegistry channels, AvailableToSell availableToSell, Bundles bundles, StockLedger ledger,
                      ChannelStockStore store, ObjectMapper json, Clock clock, PlatformTransactionManager transactions,
                      @Value("${orderhub.stock-sync.urgent-at:2}") long urgentAt) {
         this.transaction = new TransactionTemplate(transactions);
         this.channels = channels;
-        this.leases = leases;
         this.availableToSell = availableToSell;
         this.bundles = bundles;
         this.ledger = ledger;
@@ -101,12 +95,10 @@ public class StockSync implements StockFeedback {
 
     /**
      * Full reconciliation: recomputes every stocked sku and bundle on every pushed channel, so
-     * any channel whose last pushed value differs from what it should show gets a push.
+     * any channel whose last pushed value differs from what it should show gets a push. Runs on
+     * one instance per cluster: route stock-reconcile is {@code master:stock-reconcile:timer:...}.
      */
     public int reconcile() {
-        if (!leases.holds(LEASE)) {
-            return 0;
-        }
         Set<String> all = new TreeSet<>(ledger.stockedSkus());
         all.addAll(bundles.allBundles());
         List<String> skus = List.copyOf(all);

@@ -1,6 +1,5 @@
 package dev.orderhub.connector.http;
 
-import dev.orderhub.channel.RateLimiter;
 import org.springframework.stereotype.Component;
 
 /**

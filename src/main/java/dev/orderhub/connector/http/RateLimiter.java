@@ -1,4 +1,4 @@
-package dev.orderhub.channel;
+package dev.orderhub.connector.http;
 
 import java.time.Clock;
 

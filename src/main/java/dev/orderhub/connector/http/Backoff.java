@@ -1,4 +1,4 @@
-package dev.orderhub.channel;
+package dev.orderhub.connector.http;
 
 /** How long a connector waits before trying a remote again: doubling per failed attempt, capped. */
 public final class Backoff {
