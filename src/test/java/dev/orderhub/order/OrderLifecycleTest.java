@@ -20,7 +20,7 @@ class OrderLifecycleTest {
             "RECEIVED, RESERVED", "RECEIVED, BACKORDERED", "RECEIVED, ON_HOLD", "RECEIVED, CANCELLED",
             "BACKORDERED, RESERVED", "BACKORDERED, CANCELLED", "ON_HOLD, RECEIVED", "ON_HOLD, CANCELLED",
             "RESERVED, ROUTED", "RESERVED, PARTIALLY_SHIPPED", "RESERVED, SHIPPED", "RESERVED, BACKORDERED",
-            "RESERVED, CANCELLED", "ROUTED, SENT_TO_FULFILMENT", "ROUTED, RESERVED", "ROUTED, CANCELLED",
+            "RESERVED, CANCELLED", "ROUTED, SENT_TO_FULFILMENT", "ROUTED, RESERVED", "ROUTED, BACKORDERED", "ROUTED, CANCELLED",
             "SENT_TO_FULFILMENT, PARTIALLY_SHIPPED", "SENT_TO_FULFILMENT, SHIPPED", "SENT_TO_FULFILMENT, ROUTED",
             "SENT_TO_FULFILMENT, CANCELLED", "PARTIALLY_SHIPPED, SHIPPED", "PARTIALLY_SHIPPED, CANCELLED",
             "SHIPPED, DELIVERED", "SHIPPED, RETURN_REQUESTED", "DELIVERED, COMPLETED", "DELIVERED, RETURN_REQUESTED",
@@ -39,8 +39,9 @@ class OrderLifecycleTest {
                 }
             }
         }
-        // 29 rows in the architecture's table for merchant-fulfilled orders; anything more is a leak.
-        assertThat(allowed).isEqualTo(29);
+        // The architecture's 29 transitions for merchant-fulfilled orders, and ROUTED -> BACKORDERED (a fulfilment
+        // target ended the order and the channel's own locations are short); anything more is a leak.
+        assertThat(allowed).isEqualTo(30);
     }
 
     @ParameterizedTest(name = "{0} is final")
