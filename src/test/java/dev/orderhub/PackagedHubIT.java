@@ -43,7 +43,7 @@ class PackagedHubIT {
         String routes = started.lines().filter(line -> line.contains("routes: ") && line.contains(" started: ")).findFirst()
                 .orElseThrow(() -> new AssertionError("no \"routes: N started: ...\" line in the log:\n" + started));
         assertThat(routes.substring(routes.indexOf(" started: ") + 10).split(", "))
-                .contains("order-intake", "order-ingress", "amazon-orders-poll", "outbox-relay", "dead-letters", "stock-push",
+                .contains("order-intake", "order-ingress", "orders-in-poll", "shipment-confirm", "outbox-relay", "dead-letters", "stock-push",
                         "personal-data-retention");
 
         client.setStock("IT-SKU", "main", 3);

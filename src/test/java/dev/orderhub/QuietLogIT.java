@@ -55,7 +55,7 @@ class QuietLogIT {
 
         assertThat(startUp).as("start-up INFO lines:\n" + String.join("\n", startUp)).hasSizeLessThanOrEqualTo(MAX_STARTUP_INFO);
         assertThat(startUp).as("the start-up names every route it started")
-                .anyMatch(line -> line.contains("order-intake") && line.contains("order-ingress") && line.contains("amazon-orders-poll"));
+                .anyMatch(line -> line.contains("order-intake") && line.contains("order-ingress") && line.contains("orders-in-poll"));
         List<String> perOrder = afterHundred.subList(startUp.size(), afterHundred.size());
         assertThat(afterHundred.size() - afterTen).as("INFO lines while 100 orders went through:\n" + String.join("\n", perOrder))
                 .isLessThanOrEqualTo(2);
