@@ -34,7 +34,7 @@ class ConnectorBoundaryTest {
     void connectorsUseOnlyTheSpiAndTheToolkit() {
         noClasses().that().resideInAPackage("dev.orderhub.connectors..")
                 .should().dependOnClassesThat(CORE_OUTSIDE_THE_SPI)
-                .because("a connector reaches the core only through dev.orderhub.connector (docs/connectors.md)")
+                .because("a connector reaches the core only through dev.orderhub.connector (connectors/README.md)")
                 .check(MAIN);
     }
 
