@@ -27,6 +27,8 @@ public final class OrderLifecycle {
         ALLOWED.put(COMPLETED, EnumSet.noneOf(OrderStatus.class));
         ALLOWED.put(REFUNDED, EnumSet.noneOf(OrderStatus.class));
         ALLOWED.put(CANCELLED, EnumSet.noneOf(OrderStatus.class));
+        // Channel-fulfilled orders only (see allows): recorded, and cancelled if the channel cancels them.
+        ALLOWED.put(FULFILLED_BY_CHANNEL, EnumSet.of(CANCELLED));
     }
 
     private OrderLifecycle() {
@@ -34,6 +36,9 @@ public final class OrderLifecycle {
 
     /** Whether an order in {@code from}, fulfilled as {@code mode}, may move to {@code to}. */
     public static boolean allows(OrderStatus from, OrderStatus to, FulfilmentMode mode) {
+        if (from == FULFILLED_BY_CHANNEL || to == FULFILLED_BY_CHANNEL) {
+            return mode == FulfilmentMode.CHANNEL && (to == FULFILLED_BY_CHANNEL ? from == RECEIVED : to == CANCELLED);
+        }
         if (from == RECEIVED && (to == SHIPPED || to == DELIVERED)) {
             // Only channel-fulfilled (FBA/FBB) orders are recorded as shipped straight from intake.
             return mode == FulfilmentMode.CHANNEL;

@@ -174,6 +174,12 @@ public class OrderService {
                 changes.add(new OrderStore.StatusChange(id, OrderStatus.RECEIVED, status,
                         status == OrderStatus.ON_HOLD ? detail : null));
                 history.add(new OrderStore.EventRow(id, status.name(), OrderStatus.RECEIVED, status, detail, now));
+            } else {
+                // Recorded, never reserved: the channel ships it from its own stock.
+                status = OrderStatus.FULFILLED_BY_CHANNEL;
+                changes.add(new OrderStore.StatusChange(id, OrderStatus.RECEIVED, status, null));
+                history.add(new OrderStore.EventRow(id, status.name(), OrderStatus.RECEIVED, status,
+                        "fulfilled by channel " + channel.id(), now));
             }
             outbox.append(EventTypes.ORDER_RECEIVED, id, new OrderReceived(id, submission.channel(),
                     submission.channelOrderId(), status, submission.fulfilmentMode(), submission.placedAt(),

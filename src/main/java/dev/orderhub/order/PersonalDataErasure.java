@@ -31,7 +31,7 @@ public class PersonalDataErasure {
 
     /** Statuses after which the hub expects nothing more that needs the address. */
     public static final List<OrderStatus> FINISHED = List.of(OrderStatus.SHIPPED, OrderStatus.DELIVERED, OrderStatus.COMPLETED,
-            OrderStatus.CANCELLED, OrderStatus.RETURNED, OrderStatus.REFUNDED);
+            OrderStatus.CANCELLED, OrderStatus.RETURNED, OrderStatus.REFUNDED, OrderStatus.FULFILLED_BY_CHANNEL);
 
     private final JdbcClient jdbc;
     private final OrderStore store;

@@ -116,7 +116,8 @@ class OrderIntakeTest {
         String id = post("webshop", OrderJson.order("FBA-" + sku).line(sku, 2).fulfilmentMode("CHANNEL").json());
 
         await().atMost(Duration.ofSeconds(20)).until(() -> hub.get("/api/orders/" + id).status() == 200);
-        assertThat(hub.get("/api/orders/" + id).text("status")).isEqualTo("RECEIVED");
+        assertThat(hub.get("/api/orders/" + id).text("status")).as("its own terminal state, not RECEIVED")
+                .isEqualTo("FULFILLED_BY_CHANNEL");
         assertThat(hub.get("/api/stock/" + sku).json().get("reserved").asLong()).isZero();
     }
 

@@ -58,6 +58,10 @@ class OrderLifecycleTest {
         assertThat(OrderLifecycle.allows(RECEIVED, DELIVERED, CHANNEL)).isTrue();
         assertThat(OrderLifecycle.allows(RECEIVED, RESERVED, CHANNEL)).isFalse();
         assertThat(OrderLifecycle.allows(RECEIVED, BACKORDERED, CHANNEL)).isFalse();
+        assertThat(OrderLifecycle.allows(RECEIVED, FULFILLED_BY_CHANNEL, CHANNEL)).isTrue();
+        assertThat(OrderLifecycle.allows(FULFILLED_BY_CHANNEL, CANCELLED, CHANNEL)).isTrue();
+        assertThat(OrderLifecycle.allows(FULFILLED_BY_CHANNEL, SHIPPED, CHANNEL)).isFalse();
+        assertThat(OrderLifecycle.allows(RECEIVED, FULFILLED_BY_CHANNEL, MERCHANT)).as("a merchant order is never").isFalse();
         assertThat(OrderLifecycle.allows(RECEIVED, SHIPPED, MERCHANT)).isFalse();
         assertThat(OrderLifecycle.allows(RECEIVED, DELIVERED, MERCHANT)).isFalse();
     }

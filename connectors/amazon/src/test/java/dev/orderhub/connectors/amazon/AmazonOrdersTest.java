@@ -202,9 +202,8 @@ class AmazonOrdersTest {
         STUB.put(fbaWithoutAddress);
 
         polling.poll(CHANNEL);
-        awaitImported(orderId(0), orderId(1));
-        // An FBA order is recorded and stays RECEIVED: nothing for the seller to reserve or ship.
-        await().atMost(Duration.ofSeconds(20)).until(() -> hubOrder(orderId(2)) != null);
+        // An FBA order is recorded in its own terminal state, apart from orders still being imported.
+        awaitImported(orderId(0), orderId(1), orderId(2));
 
         JsonNode merchant = hubOrder(orderId(0));
         assertThat(merchant.path("fulfilmentMode").asText()).isEqualTo("MERCHANT");
@@ -217,6 +216,7 @@ class AmazonOrdersTest {
                 .isEqualTo(Instant.parse(prime.path("fulfillment").path("shipByWindow").path("latestDateTime").asText()));
         JsonNode fba = hubOrder(orderId(2));
         assertThat(fba.path("fulfilmentMode").asText()).isEqualTo("CHANNEL");
+        assertThat(fba.path("status").asText()).isEqualTo("FULFILLED_BY_CHANNEL");
         assertThat(fba.has("shipTo")).as("Amazon ships it; the hub records it without an address").isFalse();
         // FBA: Amazon ships from its own stock; the seller's stock is not reserved for it.
         assertThat(hub.get("/api/stock/" + sku).json().path("reserved").asLong()).isEqualTo(3);
