@@ -95,6 +95,15 @@ public class OutboxRelay {
         }
     }
 
+    /** Set when the application context starts closing, before Camel, the broker or the pool stop. */
+    private volatile boolean stopping;
+
+    @org.springframework.context.event.EventListener(org.springframework.context.event.ContextClosedEvent.class)
+    @org.springframework.core.annotation.Order(org.springframework.core.Ordered.HIGHEST_PRECEDENCE)
+    void closing() {
+        stopping = true;
+    }
+
     @PreDestroy
     void stop() {
         nudged.shutdownNow();
@@ -113,6 +122,9 @@ public class OutboxRelay {
      * cannot overtake each other.
      */
     public synchronized int relay() {
+        if (stopping) {
+            return 0; // the hub is shutting down: the broker may already be gone; the next start relays
+        }
         int total = 0;
         int published;
         do {
