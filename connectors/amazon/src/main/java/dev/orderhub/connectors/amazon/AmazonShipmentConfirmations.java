@@ -33,19 +33,27 @@ public class AmazonShipmentConfirmations implements ShipmentConfirmation {
     private final AmazonProperties properties;
     private final SpApiClient api;
     private final ObjectMapper json;
-    private final Map<String, String> carrierCodes;
+    private final Path carrierCodesFile;
+    private volatile Map<String, String> carrierCodes;
 
     public AmazonShipmentConfirmations(AmazonProperties properties, SpApiClient api, ObjectMapper json,
                                        @Value("${orderhub.connectors-dir:connectors}") Path connectors) {
         this.properties = properties;
         this.api = api;
         this.json = json;
-        Path file = connectors.resolve("amazon/mappings/carrier-codes.yaml");
-        try {
-            this.carrierCodes = new ObjectMapper(new YAMLFactory()).readValue(file.toFile(), new TypeReference<>() { });
-        } catch (IOException e) {
-            throw new UncheckedIOException(file + " is unreadable", e);
+        this.carrierCodesFile = connectors.resolve("amazon/mappings/carrier-codes.yaml");
+    }
+
+    /** Read at the first confirmation: a hub without an Amazon channel never needs the file. */
+    private Map<String, String> carrierCodes() {
+        if (carrierCodes == null) {
+            try {
+                carrierCodes = new ObjectMapper(new YAMLFactory()).readValue(carrierCodesFile.toFile(), new TypeReference<>() { });
+            } catch (IOException e) {
+                throw new UncheckedIOException(carrierCodesFile + " is unreadable", e);
+            }
         }
+        return carrierCodes;
     }
 
     @Override
@@ -82,7 +90,7 @@ public class AmazonShipmentConfirmations implements ShipmentConfirmation {
     /** Amazon's carrier code for a carrier name, or "Other". */
     String carrierCode(String carrier) {
         String key = carrier == null ? "" : carrier.toLowerCase(Locale.ROOT).replaceAll("[^a-z0-9]", "");
-        return carrierCodes.getOrDefault(key, "Other");
+        return carrierCodes().getOrDefault(key, "Other");
     }
 
     /** ConfirmShipmentRequest: the parcel's number within the order as packageReferenceId, its items and quantities. */
