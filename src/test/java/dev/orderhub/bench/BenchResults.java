@@ -44,7 +44,7 @@ public final class BenchResults {
     }
 
     /** The p-th percentile (0..100) of sorted values, nearest rank. */
-    static long percentile(List<Long> sorted, double p) {
+    public static long percentile(List<Long> sorted, double p) {
         if (sorted.isEmpty()) {
             return -1;
         }

@@ -1,4 +1,4 @@
-package dev.orderhub.bench;
+package dev.orderhub.connectors.webhook.bench;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;

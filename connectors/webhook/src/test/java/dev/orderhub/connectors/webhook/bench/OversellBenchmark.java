@@ -1,4 +1,4 @@
-package dev.orderhub.bench;
+package dev.orderhub.connectors.webhook.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -19,6 +19,7 @@ import java.util.concurrent.locks.LockSupport;
 
 import dev.orderhub.HubClient;
 import dev.orderhub.OrderJson;
+import dev.orderhub.bench.BenchResults;
 import dev.orderhub.connectors.webhook.WebhookStockStub;
 import dev.orderhub.inventory.Bundles;
 import dev.orderhub.inventory.StockLedger;

@@ -1,4 +1,4 @@
-package dev.orderhub.bench;
+package dev.orderhub.connectors.webhook.bench;
 
 import dev.orderhub.connectors.webhook.WebhookStockStub;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -8,18 +8,17 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The oversell run with every safety buffer at zero. */
+/** The oversell run with the default buffer of config/channels.yaml for pushed channels. */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({"test", "postgres"})
-class OversellZeroBuffersBenchmark extends OversellBenchmark {
+class OversellDefaultBuffersBenchmark extends OversellBenchmark {
 
     static final WebhookStockStub STUB = BenchStubs.start();
 
     @DynamicPropertySource
     static void channels(DynamicPropertyRegistry registry) {
         threeLocationsFiveChannels(registry, STUB);
-        registry.add("orderhub.default-buffer.units", () -> "0");
     }
 
     @AfterAll
@@ -34,11 +33,11 @@ class OversellZeroBuffersBenchmark extends OversellBenchmark {
 
     @Override
     String name() {
-        return "oversell-zero-buffers";
+        return "oversell-default-buffers";
     }
 
     @Override
     String buffers() {
-        return "zero on every channel";
+        return "default: 1 unit per sku per pushed channel (config/channels.yaml default-buffer)";
     }
 }

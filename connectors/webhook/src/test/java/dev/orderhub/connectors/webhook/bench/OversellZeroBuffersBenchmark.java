@@ -1,4 +1,4 @@
-package dev.orderhub.bench;
+package dev.orderhub.connectors.webhook.bench;
 
 import dev.orderhub.connectors.webhook.WebhookStockStub;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
@@ -8,17 +8,18 @@ import org.springframework.test.context.ActiveProfiles;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
-/** The oversell run with the default buffer of config/channels.yaml for pushed channels. */
+/** The oversell run with every safety buffer at zero. */
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles({"test", "postgres"})
-class OversellDefaultBuffersBenchmark extends OversellBenchmark {
+class OversellZeroBuffersBenchmark extends OversellBenchmark {
 
     static final WebhookStockStub STUB = BenchStubs.start();
 
     @DynamicPropertySource
     static void channels(DynamicPropertyRegistry registry) {
         threeLocationsFiveChannels(registry, STUB);
+        registry.add("orderhub.default-buffer.units", () -> "0");
     }
 
     @AfterAll
@@ -33,11 +34,11 @@ class OversellDefaultBuffersBenchmark extends OversellBenchmark {
 
     @Override
     String name() {
-        return "oversell-default-buffers";
+        return "oversell-zero-buffers";
     }
 
     @Override
     String buffers() {
-        return "default: 1 unit per sku per pushed channel (config/channels.yaml default-buffer)";
+        return "zero on every channel";
     }
 }

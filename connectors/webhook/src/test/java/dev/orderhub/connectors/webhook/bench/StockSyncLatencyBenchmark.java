@@ -1,4 +1,4 @@
-package dev.orderhub.bench;
+package dev.orderhub.connectors.webhook.bench;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -16,6 +16,7 @@ import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
 
+import dev.orderhub.bench.BenchResults;
 import dev.orderhub.connectors.webhook.WebhookStockStub;
 import dev.orderhub.inventory.StockLedger;
 import dev.orderhub.inventory.StockLevel;
