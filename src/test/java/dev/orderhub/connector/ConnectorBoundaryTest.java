@@ -35,6 +35,7 @@ class ConnectorBoundaryTest {
         noClasses().that().resideInAPackage("dev.orderhub.connectors..")
                 .should().dependOnClassesThat(CORE_OUTSIDE_THE_SPI)
                 .because("a connector reaches the core only through dev.orderhub.connector (connectors/README.md)")
+                .allowEmptyShould(true) // a hub with every connector folder deleted has none
                 .check(MAIN);
     }
 

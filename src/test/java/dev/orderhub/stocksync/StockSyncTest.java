@@ -330,10 +330,12 @@ class StockSyncTest {
         List<RecordingStockOut.Call> calls = remote.calls("batched").stream()
                 .filter(c -> c.batch().stream().anyMatch(q -> q.listingSku().startsWith(sku))).toList();
         assertThat(calls).allSatisfy(c -> assertThat(c.batch()).as("batch size 3").hasSizeLessThanOrEqualTo(3));
-        for (int i = 1; i < calls.size(); i++) {
-            // 5 requests/s, burst 1, at the default rate margin of 0.9: one call every 222 ms
-            assertThat((calls.get(i).atNanos() - calls.get(i - 1).atNanos()) / 1_000_000).as("ms between calls").isGreaterThanOrEqualTo(180);
-        }
+        assertThat(calls).as("7 values in batches of 3").hasSizeGreaterThanOrEqualTo(3);
+        // 5 requests/s, burst 1, at the default rate margin of 0.9: one call every 222 ms. Measured over
+        // the whole run (a call's arrival is late by the worker's scheduling, which one gap alone would see).
+        long span = (calls.get(calls.size() - 1).atNanos() - calls.get(0).atNanos()) / 1_000_000;
+        assertThat(span).as("ms from the first to the last of " + calls.size() + " calls")
+                .isGreaterThanOrEqualTo((calls.size() - 1) * 200L);
     }
 
     @Test
