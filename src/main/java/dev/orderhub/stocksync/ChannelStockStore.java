@@ -154,4 +154,10 @@ class ChannelStockStore {
     private static OffsetDateTime utc(Instant instant) {
         return instant.atOffset(ZoneOffset.UTC);
     }
+
+    /** Whether the channel has a value for any sku. */
+    boolean hasAny(String channel) {
+        return jdbc.sql("SELECT COUNT(*) FROM channel_stock WHERE channel = :channel").param("channel", channel)
+                .query(Long.class).single() > 0;
+    }
 }

@@ -33,6 +33,8 @@ import org.springframework.transaction.support.TransactionTemplate;
 @Service("stockSync")
 public class StockSync implements StockFeedback {
 
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger(StockSync.class);
+
     private final ChannelRegistry channels;
     private final AvailableToSell availableToSell;
     private final Bundles bundles;
@@ -107,6 +109,24 @@ public class StockSync implements StockFeedback {
             changed += desire(skus.subList(from, Math.min(skus.size(), from + 100)));
         }
         return changed;
+    }
+
+    /**
+     * A channel the hub pushes stock to that has no value yet (just added to channels.yaml, or
+     * its connector just installed) gets every sku's current value now, instead of at the
+     * first reconciliation: run once shortly after start (route stock-seed). Returns how many
+     * values were recorded to push; nothing when every pushed channel already has values.
+     */
+    public int seedNewChannels() {
+        List<String> unseeded = channels.pushedChannels().stream().map(Channel::id).filter(id -> !store.hasAny(id)).toList();
+        if (unseeded.isEmpty()) {
+            return 0;
+        }
+        int seeded = reconcile();
+        if (seeded > 0) {
+            LOG.info("stock for channels without values yet ({}): {} values to push", String.join(", ", unseeded), seeded);
+        }
+        return seeded;
     }
 
     /** In one transaction: lock each sku's channel rows (skus in order), then compute and record the values that changed. */
