@@ -76,9 +76,9 @@ public class RecordingStockOut implements StockOut {
             return new Answer(Kind.PAUSE, after, null);
         }
 
-        /** Accepted after {@code after}. */
-        public static Answer slow(Duration after) {
-            return new Answer(Kind.SLOW, after, null);
+        /** A slow remote: the call is held until the test calls {@link RecordingStockOut#release()}, then accepted. */
+        public static Answer slow() {
+            return new Answer(Kind.SLOW, Duration.ZERO, null);
         }
     }
 
@@ -89,6 +89,9 @@ public class RecordingStockOut implements StockOut {
     private final Map<String, Queue<Answer>> scripts = new ConcurrentHashMap<>();
     private final Set<String> appliedKeys = ConcurrentHashMap.newKeySet();
     private volatile String failAll;
+    /** Released by {@link #release()}; a fresh one whenever a slow answer is scripted. */
+    private final java.util.concurrent.atomic.AtomicReference<java.util.concurrent.CountDownLatch> held =
+            new java.util.concurrent.atomic.AtomicReference<>(new java.util.concurrent.CountDownLatch(1));
 
     public RecordingStockOut(ChannelSettings settings) {
         this.settings = settings;
@@ -106,6 +109,9 @@ public class RecordingStockOut implements StockOut {
 
     /** The next calls of this channel that carry this listing sku are answered so, one answer each. */
     public void script(String channel, String listingSku, Answer... next) {
+        if (List.of(next).stream().anyMatch(a -> a.kind() == Answer.Kind.SLOW)) {
+            held.set(new java.util.concurrent.CountDownLatch(1));
+        }
         scripts.computeIfAbsent(channel + "|" + listingSku, k -> new ConcurrentLinkedQueue<>()).addAll(List.of(next));
     }
 
@@ -149,7 +155,7 @@ public class RecordingStockOut implements StockOut {
             throw new IllegalStateException(whole.reason());
         }
         if (whole != null && whole.kind() == Answer.Kind.SLOW) {
-            sleep(whole.after());
+            holdUntilReleased();
         }
         if (idempotencyKey != null && !appliedKeys.add(idempotencyKey)) {
             return Pushed.of(batch.stream().map(q -> ItemResult.accepted(q.listingSku())).toList()); // a repeat: not applied again
@@ -179,9 +185,16 @@ public class RecordingStockOut implements StockOut {
         return new Pushed(results, whole != null && whole.kind() == Answer.Kind.PAUSE ? whole.after() : Duration.ZERO);
     }
 
-    private static void sleep(Duration duration) {
+    /** Lets every held (slow) call answer. */
+    public void release() {
+        held.get().countDown();
+    }
+
+    private void holdUntilReleased() {
         try {
-            Thread.sleep(duration.toMillis()); // a slow remote, by design of this answer
+            if (!held.get().await(30, java.util.concurrent.TimeUnit.SECONDS)) {
+                throw new IllegalStateException("held call never released by the test");
+            }
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
         }

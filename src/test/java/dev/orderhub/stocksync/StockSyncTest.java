@@ -359,12 +359,13 @@ class StockSyncTest {
 
     @Test
     void aSlowChannelHoldsUpOnlyItself() {
-        remote.script("flaky", sku, Answer.slow(Duration.ofSeconds(3)));
+        remote.script("flaky", sku, Answer.slow());
 
         hub.setStock(sku, "main", 5);
 
         awaitShown("shop", sku, 5);
         assertThat(remote.shown("flaky", sku)).as("the slow channel's answer is still outstanding").isNull();
+        remote.release();
         awaitShown("flaky", sku, 5);
     }
 
