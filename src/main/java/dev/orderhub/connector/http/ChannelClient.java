@@ -10,10 +10,6 @@ import java.net.http.HttpTimeoutException;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
-import java.time.ZonedDateTime;
-import java.time.format.DateTimeFormatter;
-import java.time.format.DateTimeParseException;
-import java.util.Locale;
 import java.util.Map;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
@@ -262,7 +258,7 @@ public final class ChannelClient {
         Duration reset = null;
         String remaining = answer.header("X-RateLimit-Remaining");
         if (remaining != null && remaining.trim().equals("0")) {
-            reset = resetWait(answer.header("X-RateLimit-Reset"));
+            reset = RateHeaders.resetWait(answer.header("X-RateLimit-Reset"), clock.instant());
             if (reset != null && !retryable(answer.status())) {
                 buckets.blockUntil(bucket, clock.millis() + reset.toMillis());
             }
@@ -273,36 +269,11 @@ public final class ChannelClient {
 
     /** {@code Retry-After}: delta seconds or an HTTP-date (RFC 9110 10.2.3). */
     Duration retryAfter(String value) {
-        if (value == null || value.isBlank()) {
-            return null;
+        Duration wait = RateHeaders.retryAfter(value, clock.instant());
+        if (wait == null && value != null && !value.isBlank()) {
+            LOG.debug("{}: Retry-After \"{}\" is neither seconds nor an HTTP-date", account, value.trim());
         }
-        String text = value.trim();
-        try {
-            return Duration.ofSeconds(Math.max(0, Long.parseLong(text)));
-        } catch (NumberFormatException notSeconds) {
-            try {
-                ZonedDateTime when = ZonedDateTime.parse(text, DateTimeFormatter.RFC_1123_DATE_TIME.withLocale(Locale.ROOT));
-                Duration wait = Duration.between(clock.instant(), when.toInstant());
-                return wait.isNegative() ? Duration.ZERO : wait;
-            } catch (DateTimeParseException notDate) {
-                LOG.debug("{}: Retry-After \"{}\" is neither seconds nor an HTTP-date", account, text);
-                return null;
-            }
-        }
-    }
-
-    /** {@code X-RateLimit-Reset}: seconds from now, or (past 10^9, as GitHub sends it) epoch seconds. */
-    private Duration resetWait(String value) {
-        if (value == null) {
-            return null;
-        }
-        try {
-            long number = (long) Math.ceil(Double.parseDouble(value.trim()));
-            long millis = number > 1_000_000_000L ? number * 1000 - clock.millis() : number * 1000;
-            return Duration.ofMillis(Math.max(0, millis));
-        } catch (NumberFormatException e) {
-            return null;
-        }
+        return wait;
     }
 
     /** The operation's backoff after {@code failedAttempts} failures, with jitter: between half and all of it. */

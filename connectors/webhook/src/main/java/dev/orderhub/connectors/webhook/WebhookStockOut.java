@@ -3,6 +3,7 @@ package dev.orderhub.connectors.webhook;
 import java.net.URLEncoder;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -15,6 +16,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderhub.connector.ChannelSettings;
 import dev.orderhub.connector.RetryLater;
 import dev.orderhub.connector.StockOut;
+import dev.orderhub.connector.http.RateHeaders;
 import org.apache.camel.Exchange;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
@@ -114,25 +116,20 @@ public class WebhookStockOut implements StockOut {
 
     /** How long the remote asked us to wait: Retry-After on 429/503, or an exhausted X-RateLimit window. */
     private static long waitMillis(Message response, int status) {
-        String retryAfter = response.getHeader("Retry-After", String.class);
-        if ((status == 429 || status == 503) && retryAfter != null) {
-            try {
-                return Math.max(0, (long) (Double.parseDouble(retryAfter.trim()) * 1000));
-            } catch (NumberFormatException e) {
-                return 1000; // an HTTP date: be careful, wait a second and ask again
+        Instant now = Instant.now();
+        if (status == 429 || status == 503) {
+            Duration retryAfter = RateHeaders.retryAfter(response.getHeader("Retry-After", String.class), now);
+            if (retryAfter != null) {
+                return retryAfter.toMillis();
             }
-        }
-        if (status == 429) {
-            return 1000;
+            if (status == 429) {
+                return 1000; // throttled without saying for how long: be careful, wait a second
+            }
         }
         String remaining = response.getHeader("X-RateLimit-Remaining", String.class);
-        String reset = response.getHeader("X-RateLimit-Reset", String.class);
-        if ("0".equals(remaining == null ? null : remaining.trim()) && reset != null) {
-            try {
-                return Math.max(0, (long) (Double.parseDouble(reset.trim()) * 1000));
-            } catch (NumberFormatException e) {
-                return 0;
-            }
+        if ("0".equals(remaining == null ? null : remaining.trim())) {
+            Duration reset = RateHeaders.resetWait(response.getHeader("X-RateLimit-Reset", String.class), now);
+            return reset == null ? 0 : reset.toMillis();
         }
         return 0;
     }
