@@ -22,10 +22,21 @@ import org.springframework.stereotype.Component;
 @Component
 public class Connectors {
 
-    private final ObjectProvider<ConnectorCapability> capabilities;
+    private final ObjectProvider<ConnectorCapability> provider;
+    /** The capability beans, resolved once at first use: they are singletons, and every push and poll asks. */
+    private volatile List<ConnectorCapability> capabilities;
 
-    public Connectors(ObjectProvider<ConnectorCapability> capabilities) {
-        this.capabilities = capabilities;
+    public Connectors(ObjectProvider<ConnectorCapability> provider) {
+        this.provider = provider;
+    }
+
+    private List<ConnectorCapability> capabilities() {
+        List<ConnectorCapability> resolved = capabilities;
+        if (resolved == null) {
+            resolved = provider.orderedStream().toList();
+            capabilities = resolved;
+        }
+        return resolved;
     }
 
     public Optional<OrdersIn> ordersIn(String channel) {
@@ -54,7 +65,7 @@ public class Connectors {
 
     /** Every implementation of a capability, whichever channels it serves. */
     public <T extends ConnectorCapability> List<T> all(Class<T> capability) {
-        return capabilities.orderedStream().filter(capability::isInstance).map(capability::cast).toList();
+        return capabilities().stream().filter(capability::isInstance).map(capability::cast).toList();
     }
 
     /** The fulfilment targets orders can be routed to (configured ones only). */
@@ -68,7 +79,7 @@ public class Connectors {
 
     /** The connector serving a channel in any way, e.g. to name an exception's source; none for native channels. */
     public Optional<String> connectorOf(String channel) {
-        return capabilities.orderedStream().filter(c -> !(c instanceof FulfilmentService) && c.serves(channel))
+        return capabilities().stream().filter(c -> !(c instanceof FulfilmentService) && c.serves(channel))
                 .map(ConnectorCapability::connector).findFirst();
     }
 

@@ -19,7 +19,6 @@ import dev.orderhub.channel.Connectors;
 import dev.orderhub.inventory.StockLedger;
 import dev.orderhub.messaging.EventTypes;
 import dev.orderhub.messaging.Outbox;
-import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Transactional;
@@ -62,11 +61,11 @@ public class Shipments {
     private final Outbox outbox;
     private final JdbcClient jdbc;
     /** Looked up when used: a confirmer (a connector) may itself depend on this service. */
-    private final ObjectProvider<Connectors> connectors;
+    private final Connectors connectors;
     private final Clock clock;
 
     Shipments(OrderStore store, OrderService orders, StockLedger ledger, Outbox outbox, JdbcClient jdbc,
-              ObjectProvider<Connectors> connectors, Clock clock) {
+              Connectors connectors, Clock clock) {
         this.store = store;
         this.orders = orders;
         this.ledger = ledger;
@@ -155,7 +154,7 @@ public class Shipments {
                 request.trackingNumber(), shippedAt, now.entrySet().stream().map(e -> new Line(e.getKey(), e.getValue())).toList());
         outbox.append(EventTypes.ORDER_SHIPPED, hubOrderId, new OrderShipped(hubOrderId, order.channel(),
                 order.channelOrderId(), target, shipment));
-        if (connectors.getObject().shipmentConfirmation(order.channel()).isPresent()) {
+        if (connectors.shipmentConfirmation(order.channel()).isPresent()) {
             jdbc.sql("INSERT INTO channel_confirmations (shipment_id, channel, status, attempts, next_attempt_at) "
                             + "VALUES (:id, :channel, 'PENDING', 0, :now)")
                     .param("id", shipmentId).param("channel", order.channel()).param("now", utc(at)).update();
