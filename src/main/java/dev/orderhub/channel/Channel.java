@@ -57,7 +57,7 @@ public record Channel(String id, String name, String kind, List<String> location
      * Where this channel's stock is pushed: a connector and its properties. Properties may hold
      * credentials, so they never appear in the API.
      */
-    public record StockSink(String connector, @JsonIgnore String endpoint, @JsonIgnore Map<String, String> properties,
-                            int batchSize, double rate, double burst) {
+    public record StockSink(String connector, @JsonIgnore Map<String, String> properties, int batchSize, double rate,
+                            double burst) {
     }
 }

@@ -102,8 +102,7 @@ public class ChannelRegistry {
         double burst = cfg.burst() != null ? cfg.burst() : limit != null && limit.burst() != null ? limit.burst() : 1.0;
         int maxBatch = limit != null && limit.batch() != null ? limit.batch() : 1;
         int batch = Math.min(cfg.batchSize() != null ? cfg.batchSize() : maxBatch, maxBatch);
-        return new Channel.StockSink(cfg.connector(), manifest.stockSinkEndpoint().orElse(null), properties, Math.max(1, batch),
-                rate, burst);
+        return new Channel.StockSink(cfg.connector(), properties, Math.max(1, batch), rate, burst);
     }
 
     private static Buffer checked(String channel, String field, Buffer buffer) {
