@@ -5,6 +5,8 @@ import java.nio.file.Path;
 
 import javax.sql.DataSource;
 
+import dev.orderhub.connector.manifest.ConnectorManifest;
+import dev.orderhub.connector.manifest.ConnectorManifests;
 import org.flywaydb.core.Flyway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -26,24 +28,24 @@ public class ConnectorMigrations implements InitializingBean {
     private static final Logger LOG = LoggerFactory.getLogger(ConnectorMigrations.class);
 
     private final DataSource dataSource;
-    private final Path directory;
+    private final ConnectorManifests manifests;
     private final String[] schemas;
 
-    public ConnectorMigrations(DataSource dataSource, @Value("${orderhub.connectors-dir:connectors}") Path directory,
+    public ConnectorMigrations(DataSource dataSource, ConnectorManifests manifests,
                                @Value("${spring.flyway.schemas:}") String[] schemas) {
         this.dataSource = dataSource;
-        this.directory = directory;
+        this.manifests = manifests;
         this.schemas = schemas;
     }
 
     @Override
     public void afterPropertiesSet() {
-        for (Path folder : ConnectorFolders.under(directory)) {
-            Path migrations = folder.resolve("db");
+        for (ConnectorManifest manifest : manifests.all()) {
+            Path migrations = manifest.folder().resolve("db");
             if (!Files.isDirectory(migrations)) {
                 continue;
             }
-            String name = folder.getFileName().toString();
+            String name = manifest.name();
             var result = Flyway.configure()
                     .dataSource(dataSource)
                     .schemas(schemas)

@@ -1,5 +1,6 @@
 package dev.orderhub.connectors.amazon;
 
+import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -61,7 +62,7 @@ public class AmazonFbaInventory implements ChannelStockIn {
             try {
                 page = api.get(channel, account, OPERATION, "/fba/inventory/v1/summaries", query);
             } catch (SpApiClient.SpApiException e) {
-                throw new RetryLater(java.time.Duration.ZERO, e.getMessage());
+                throw new RetryLater(Duration.ZERO, e.getMessage());
             }
             for (JsonNode summary : page.path("payload").path("inventorySummaries")) {
                 String sellerSku = summary.path("sellerSku").asText("");

@@ -1,5 +1,6 @@
 package dev.orderhub.connectors.amazon;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
@@ -83,7 +84,7 @@ public class AmazonMcf implements FulfilmentService {
                 return null;
             }
             if (existing.status() != 404) {
-                throw new RetryLater(java.time.Duration.ZERO, "getFulfillmentOrder: HTTP " + existing.status() + " "
+                throw new RetryLater(Duration.ZERO, "getFulfillmentOrder: HTTP " + existing.status() + " "
                         + existing.error());
             }
         }
@@ -95,7 +96,7 @@ public class AmazonMcf implements FulfilmentService {
         if (answer.status() >= 400 && answer.status() < 500 && answer.status() != 429) {
             return "HTTP " + answer.status() + " " + answer.error();
         }
-        throw new RetryLater(java.time.Duration.ZERO, "createFulfillmentOrder: HTTP " + answer.status() + " " + answer.error());
+        throw new RetryLater(Duration.ZERO, "createFulfillmentOrder: HTTP " + answer.status() + " " + answer.error());
     }
 
     @Override
@@ -107,7 +108,7 @@ public class AmazonMcf implements FulfilmentService {
             payload = api.get(channel, account, "getFulfillmentOrder", BASE + "/fulfillmentOrders/" + hubOrderId, Map.of())
                     .path("payload");
         } catch (SpApiClient.SpApiException e) {
-            throw new RetryLater(java.time.Duration.ZERO, e.getMessage());
+            throw new RetryLater(Duration.ZERO, e.getMessage());
         }
         String status = payload.path("fulfillmentOrder").path("fulfillmentOrderStatus").asText();
         List<Parcel> parcels = new ArrayList<>();
@@ -169,7 +170,7 @@ public class AmazonMcf implements FulfilmentService {
         if (answer.status() >= 400 && answer.status() < 500 && answer.status() != 429) {
             return "HTTP " + answer.status() + " " + answer.error();
         }
-        throw new RetryLater(java.time.Duration.ZERO, "cancelFulfillmentOrder: HTTP " + answer.status() + " " + answer.error());
+        throw new RetryLater(Duration.ZERO, "cancelFulfillmentOrder: HTTP " + answer.status() + " " + answer.error());
     }
 
     private SpApiClient.Answer call(String channel, AmazonProperties.Account account, String operation, String method,
@@ -177,7 +178,7 @@ public class AmazonMcf implements FulfilmentService {
         try {
             return api.call(channel, account, operation, method, path, Map.of(), body);
         } catch (SpApiClient.SpApiException e) {
-            throw new RetryLater(java.time.Duration.ZERO, e.getMessage());
+            throw new RetryLater(Duration.ZERO, e.getMessage());
         }
     }
 
