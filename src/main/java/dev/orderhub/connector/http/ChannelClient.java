@@ -1,6 +1,7 @@
 package dev.orderhub.connector.http;
 
 import java.io.IOException;
+import java.net.ConnectException;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpConnectTimeoutException;
@@ -11,6 +12,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.ConcurrentHashMap;
 import java.util.concurrent.ThreadLocalRandom;
 
@@ -35,6 +37,12 @@ import org.slf4j.LoggerFactory;
  * HTTP-date, and {@code X-RateLimit-Remaining}/{@code X-RateLimit-Reset}), or 408, 5xx, timeouts
  * and connection failures outlast the attempts. A remote's {@code x-amzn-RateLimit-Limit}
  * replaces the operation's rate from then on.
+ *
+ * <p>Only what is safe to send twice is sent twice: a GET, PUT or DELETE, a call with an
+ * idempotency key, or any call the remote surely did not process (a 429, a connection that was
+ * never made). A POST or PATCH without a key that failed with a 5xx or a timeout may already
+ * have been applied; it ends in {@link RetryLater} at once, and the caller (who can ask the
+ * remote whether it got through) decides.
  *
  * <p>Built on {@code java.net.http.HttpClient} rather than Camel's http component: a connector
  * calls this from Java (a bean step, a mapping), and every decision here (retry, wait, refresh)
@@ -104,11 +112,13 @@ public final class ChannelClient {
         String bucket = account.connector() + ":" + account.channel() + ":" + policy.operation();
         Waits waits = new Waits(policy.longestWait());
         HttpAnswer lastRetried = null;
+        boolean repeatable = call.idempotencyKey() != null || REPEATABLE.contains(call.method());
         try {
             for (int attempt = 1; ; attempt++) {
                 takeToken(policy, bucket, waits, label, lastRetried);
                 String failure;
                 Duration wait;
+                boolean notProcessed; // the remote surely did nothing with it: safe to send again
                 try {
                     HttpAnswer answer = exchange(policy, call, uri, body, withToken, label);
                     Duration asked = learnLimits(policy, bucket, answer);
@@ -117,6 +127,7 @@ public final class ChannelClient {
                         return answer;
                     }
                     lastRetried = answer;
+                    notProcessed = answer.status() == 429;
                     failure = label + ": " + answer.status();
                     wait = asked != null ? asked : backoff(policy, attempt);
                     if (answer.status() == 429 || asked != null) {
@@ -125,13 +136,27 @@ public final class ChannelClient {
                 } catch (HttpConnectTimeoutException e) {
                     failure = label + ": " + uri.getHost() + " not reached within " + account.connectTimeout().toMillis() + " ms";
                     wait = backoff(policy, attempt);
+                    notProcessed = true;
                 } catch (HttpTimeoutException e) {
                     failure = label + ": no answer within " + policy.timeout().toMillis() + " ms";
                     wait = backoff(policy, attempt);
+                    notProcessed = false;
+                } catch (ConnectException e) {
+                    failure = label + ": " + call.target() + " failed (ConnectException"
+                            + (e.getMessage() == null ? "" : ": " + account.credentials().scrub(e.getMessage())) + ")";
+                    wait = backoff(policy, attempt);
+                    notProcessed = true;
                 } catch (IOException e) {
+                    notProcessed = false;
                     failure = label + ": " + call.target() + " failed (" + e.getClass().getSimpleName()
                             + (e.getMessage() == null ? "" : ": " + account.credentials().scrub(e.getMessage())) + ")";
                     wait = backoff(policy, attempt);
+                }
+                if (!repeatable && !notProcessed) {
+                    // A POST or PATCH without an idempotency key may have been applied before it
+                    // failed: sending it again could do it twice. The caller decides (it can ask first).
+                    throw retryLater(policy, wait, failure + "; not sent again: " + call.method()
+                            + " without an idempotency key may already have been applied", lastRetried);
                 }
                 if (attempt >= policy.maxAttempts()) {
                     throw retryLater(policy, wait, failure + " after " + attempt + " attempt(s)", lastRetried);
@@ -171,6 +196,9 @@ public final class ChannelClient {
         return tokens.grants();
     }
 
+    /** Methods whose repetition does no more than the first request did (RFC 9110 9.2.2). */
+    private static final Set<String> REPEATABLE = Set.of("GET", "HEAD", "PUT", "DELETE", "OPTIONS");
+
     private static boolean retryable(int status) {
         return status == 408 || status == 429 || (status >= 500 && status != 501);
     }
@@ -192,12 +220,12 @@ public final class ChannelClient {
     private HttpAnswer exchange(OperationPolicy policy, HttpCall call, URI uri, byte[] body, boolean withToken, String label)
             throws IOException, InterruptedException {
         String token = withToken ? tokens.token() : null;
-        HttpAnswer answer = answer(http.send(request(policy, call, uri, body, token), HttpResponse.BodyHandlers.ofString()));
+        HttpAnswer answer = answer(http.send(request(policy, call, uri, body, token), HttpResponse.BodyHandlers.ofByteArray()));
         if (token != null && tokens.renewable() && account.tokenRejected().test(answer)) {
             LOG.info("{}: the remote rejected the access token ({}); sending once more with a fresh one", label, answer.status());
             tokens.rejected(token);
             String fresh = tokens.token();
-            answer = answer(http.send(request(policy, call, uri, body, fresh), HttpResponse.BodyHandlers.ofString()));
+            answer = answer(http.send(request(policy, call, uri, body, fresh), HttpResponse.BodyHandlers.ofByteArray()));
         }
         return answer;
     }
@@ -226,8 +254,9 @@ public final class ChannelClient {
         return request.build();
     }
 
-    private HttpAnswer answer(HttpResponse<String> response) {
-        String text = response.body() == null ? "" : response.body();
+    private HttpAnswer answer(HttpResponse<byte[]> response) {
+        byte[] content = response.body() == null ? new byte[0] : response.body();
+        String text = new String(content, StandardCharsets.UTF_8);
         JsonNode parsed = null;
         if (!text.isBlank()) {
             try {
@@ -236,7 +265,7 @@ public final class ChannelClient {
                 parsed = null;
             }
         }
-        return new HttpAnswer(response.statusCode(), response.headers(), text, parsed);
+        return new HttpAnswer(response.statusCode(), response.headers(), content, text, parsed);
     }
 
     /**

@@ -11,11 +11,14 @@ import com.fasterxml.jackson.databind.node.MissingNode;
  * one that is not). Retryable failures never come back as an answer; they end in
  * {@link RetryLater}.
  *
- * @param json the body parsed as JSON, or a MissingNode when it is empty or not JSON
+ * @param content the body's bytes as they came (a gzipped report stays gzipped)
+ * @param body    the body as UTF-8 text
+ * @param json    the body parsed as JSON, or a MissingNode when it is empty or not JSON
  */
-public record HttpAnswer(int status, HttpHeaders headers, String body, JsonNode json) {
+public record HttpAnswer(int status, HttpHeaders headers, byte[] content, String body, JsonNode json) {
 
     public HttpAnswer {
+        content = content == null ? new byte[0] : content;
         body = body == null ? "" : body;
         json = json == null ? MissingNode.getInstance() : json;
     }

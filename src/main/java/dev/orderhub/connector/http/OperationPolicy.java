@@ -2,6 +2,8 @@ package dev.orderhub.connector.http;
 
 import java.time.Duration;
 
+import dev.orderhub.connector.manifest.ConnectorManifest;
+
 /**
  * How one remote operation may be called: its token bucket (requests per second, burst), how
  * long one request may take, how often and how patiently a failure is retried, and the header
@@ -57,6 +59,25 @@ public record OperationPolicy(String operation, double ratePerSecond, double bur
     public static OperationPolicy of(String operation, double ratePerSecond, double burst) {
         return new OperationPolicy(operation, ratePerSecond, burst, Duration.ofSeconds(30), 3, Duration.ofSeconds(1),
                 Duration.ofSeconds(8), Duration.ofSeconds(10), null);
+    }
+
+    /**
+     * The policy {@code manifest} declares for {@code operation} (its {@code operations:} entry),
+     * with the usual rest ({@link #of}) where the manifest leaves a field out.
+     *
+     * @throws IllegalStateException naming the manifest when the operation, or its rate, is not declared
+     */
+    public static OperationPolicy declared(ConnectorManifest manifest, String operation) {
+        dev.orderhub.connector.manifest.OperationPolicy declared = manifest.operation(operation)
+                .filter(d -> d.rate() != null)
+                .orElseThrow(() -> new IllegalStateException("connectors/" + manifest.name() + "/connector.yaml declares no "
+                        + "rate for operation " + operation + " (operations." + operation + ".rate)"));
+        OperationPolicy usual = of(operation, declared.rate(), declared.burst() == null ? 1 : declared.burst());
+        return new OperationPolicy(operation, usual.ratePerSecond(), usual.burst(),
+                declared.timeout() == null ? usual.timeout() : declared.timeout(),
+                declared.attempts() == null ? usual.maxAttempts() : declared.attempts(),
+                declared.backoff() == null ? usual.backoffBase() : declared.backoff(),
+                declared.maxBackoff() == null ? usual.backoffMax() : declared.maxBackoff(), usual.longestWait(), null);
     }
 
     public OperationPolicy withTimeout(Duration timeout) {

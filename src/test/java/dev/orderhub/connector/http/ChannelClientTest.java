@@ -354,6 +354,25 @@ class ChannelClientTest {
     }
 
     @Test
+    void aPostWithoutAnIdempotencyKeyIsNotSentTwiceAfterAServerErrorButIsAfterA429() {
+        String fulfil = "/fba/outbound/2020-07-01/fulfillmentOrders";
+        answersInTurn(() -> post(fulfil), status(500), status(200));
+        OperationPolicy create = OperationPolicy.of("createFulfillmentOrder", 100, 100).withBackoff(Duration.ofMillis(50),
+                Duration.ofMillis(400));
+
+        RetryLater later = catchThrowableOfType(() -> openClient().send(create, HttpCall.post(fulfil).json("{}")), RetryLater.class);
+
+        assertThat(requestsTo(fulfil)).as("it may have been applied: the caller asks before sending again").hasSize(1);
+        assertThat(later.reason()).contains("500; not sent again: POST without an idempotency key may already have been applied");
+        assertThat(later.after()).isPositive();
+
+        remote.resetAll();
+        answersInTurn(() -> post(fulfil), status(429).withHeader("Retry-After", "1"), status(200));
+        assertThat(openClient().send(create, HttpCall.post(fulfil).json("{}")).status()).as("a 429 was not processed").isEqualTo(200);
+        assertThat(requestsTo(fulfil)).hasSize(2);
+    }
+
+    @Test
     void aBadRequestIsTheAnswerAtOnceWithItsErrorBody() {
         remote.stubFor(get(urlPathEqualTo(ORDERS)).willReturn(status(400)
                 .withBody("{\"errors\":[{\"code\":\"InvalidInput\",\"message\":\"Invalid marketplaceIds\"}]}")));
