@@ -5,15 +5,22 @@ import java.util.Map;
 
 import com.fasterxml.jackson.annotation.JsonIgnore;
 import dev.orderhub.channel.ChannelProperties.Buffer;
+import dev.orderhub.connector.manifest.ConnectorSettings;
 
 /**
  * A connected sales channel account: the locations serving its merchant-fulfilled listings in
- * priority order, its safety buffer and cap, its listing skus, and its stock sink (if stock is
- * pushed to it).
+ * priority order, its safety buffer and cap, its listing skus, the connector that reaches it
+ * (none for a hub-native channel) and its stock sink (if stock is pushed to it).
  */
 public record Channel(String id, String name, String kind, List<String> locations, Buffer buffer, Long maxAvailable,
                       @JsonIgnore Map<String, Buffer> skuBuffers, @JsonIgnore Map<String, String> listingToHub,
-                      StockSink stockSink, @JsonIgnore Webhook webhook, String fulfilmentTarget) {
+                      ChannelConnector connector, StockSink stockSink, @JsonIgnore Webhook webhook,
+                      String fulfilmentTarget) {
+
+    /** Whether {@code connector} reaches this channel. */
+    public boolean usesConnector(String connector) {
+        return this.connector != null && this.connector.name().equals(connector);
+    }
 
     /** Whether the channel sends signed order webhooks (a secret is configured). */
     public boolean signsWebhooks() {
@@ -54,10 +61,13 @@ public record Channel(String id, String name, String kind, List<String> location
     }
 
     /**
-     * Where this channel's stock is pushed: a connector and its properties. Properties may hold
-     * credentials, so they never appear in the API.
+     * The connector reaching this channel and the channel's properties for it, validated against
+     * the connector's manifest. The settings may hold credentials, so they never appear in the API.
      */
-    public record StockSink(String connector, @JsonIgnore Map<String, String> properties, int batchSize, double rate,
-                            double burst) {
+    public record ChannelConnector(String name, @JsonIgnore ConnectorSettings settings) {
+    }
+
+    /** How this channel's stock is pushed through its connector: batch size and the rate limit. */
+    public record StockSink(String connector, int batchSize, double rate, double burst) {
     }
 }

@@ -23,13 +23,22 @@ public record ChannelProperties(Map<String, LocationConfig> locations, Map<Strin
     /**
      * A channel: the locations serving its merchant-fulfilled listings in priority order, its
      * safety buffer (with per-sku overrides), the most it may ever be offered, its listing
-     * skus that differ from hub skus, where its stock is pushed, the secret its signed order
-     * webhooks carry, and the fulfilment target its reserved orders are sent to (none: the
-     * seller ships them, or routes them one by one through the API).
+     * skus that differ from hub skus, the connector that reaches it (with that connector's
+     * properties), how its stock is pushed, the secret its signed order webhooks carry, and the
+     * fulfilment target its reserved orders are sent to (none: the seller ships them, or routes
+     * them one by one through the API).
      */
     public record ChannelConfig(String name, String kind, List<String> locations, Buffer buffer, Long maxAvailable,
-                                Map<String, Buffer> skuBuffers, Map<String, String> skus, StockSinkConfig stockSink,
-                                WebhookConfig webhook, String fulfilmentTarget) {
+                                Map<String, Buffer> skuBuffers, Map<String, String> skus, ConnectorConfig connector,
+                                StockSinkConfig stockSink, WebhookConfig webhook, String fulfilmentTarget) {
+    }
+
+    /**
+     * The connector that reaches a channel (its folder under connectors/) and the channel's
+     * properties for it, as that connector's manifest declares them (url, account ids,
+     * credentials as ${VAR} placeholders, ...).
+     */
+    public record ConnectorConfig(String name, Map<String, Object> properties) {
     }
 
     /**
@@ -47,11 +56,10 @@ public record ChannelProperties(Map<String, LocationConfig> locations, Map<Strin
     }
 
     /**
-     * Where a channel's available-to-sell goes: a connector (its folder under connectors/) and
-     * that connector's properties (url, credentials placeholders, ...). Rate and burst default
-     * to the connector manifest's stock-push limit.
+     * How a channel's available-to-sell is pushed through its connector (when the connector can
+     * push stock): {@code enabled: false} stops it; rate, burst and batch size default to the
+     * manifest's stock-push operation (the batch never above the manifest's).
      */
-    public record StockSinkConfig(String connector, Map<String, String> properties, Integer batchSize, Double rate,
-                                  Double burst) {
+    public record StockSinkConfig(Boolean enabled, Integer batchSize, Double rate, Double burst) {
     }
 }

@@ -13,11 +13,16 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
+import java.util.function.Function;
 
 import dev.orderhub.channel.ChannelProperties.Buffer;
 import dev.orderhub.channel.ChannelProperties.ChannelConfig;
+import dev.orderhub.channel.ChannelProperties.ConnectorConfig;
 import dev.orderhub.channel.ChannelProperties.StockSinkConfig;
+import dev.orderhub.connector.manifest.ConnectorConfigurationException;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.core.env.ConfigurableEnvironment;
 import org.springframework.stereotype.Service;
 
 /** What is configured: channels and locations, checked once at start-up. */
@@ -30,12 +35,33 @@ public class ChannelRegistry {
     private final Map<String, Channel> channels = new LinkedHashMap<>();
     private final Map<String, Location> locations = new LinkedHashMap<>();
 
+    /** For tests: nothing known of how the connector properties were written. */
     public ChannelRegistry(ChannelProperties properties, ConnectorManifests connectors) {
+        this(properties, connectors, prefix -> WrittenValues.unknown());
+    }
+
+    /** The hub's: the configuration's keys checked first (a misspelt one stops the hub), then its values. */
+    @Autowired
+    public ChannelRegistry(ChannelProperties properties, ConnectorManifests connectors, ConfigurableEnvironment environment) {
+        this(checkedKeys(properties, environment), connectors, prefix -> WrittenValues.of(environment, prefix));
+    }
+
+    private static ChannelProperties checkedKeys(ChannelProperties properties, ConfigurableEnvironment environment) {
+        ConnectorConfigurationException.throwIfAny(ChannelKeys.problems(environment));
+        return properties;
+    }
+
+    /**
+     * @param written how the configuration files write the properties under a prefix, so a
+     *                secret written as a value (not as a ${VAR}) stops the hub
+     */
+    public ChannelRegistry(ChannelProperties properties, ConnectorManifests connectors,
+                           Function<String, WrittenValues> written) {
         properties.locations().forEach((id, cfg) -> locations.put(id, new Location(id,
                 cfg.name() == null ? id : cfg.name(), cfg.kind() == null ? LocationKind.OWN : cfg.kind(), cfg.owner())));
         Buffer pushedDefault = properties.defaultBuffer() == null ? NO_BUFFER
                 : checked("(default)", "defaultBuffer", properties.defaultBuffer());
-        properties.channels().forEach((id, cfg) -> channels.put(id, channel(id, cfg, connectors, pushedDefault)));
+        properties.channels().forEach((id, cfg) -> channels.put(id, channel(id, cfg, connectors, pushedDefault, written)));
         locations.values().stream().filter(l -> l.kind() == LocationKind.CHANNEL_OWNED).forEach(l -> {
             if (l.owner() == null || !channels.containsKey(l.owner())) {
                 throw new IllegalStateException("channels.yaml: channel-owned location " + l.id()
@@ -44,7 +70,8 @@ public class ChannelRegistry {
         });
     }
 
-    private Channel channel(String id, ChannelConfig cfg, ConnectorManifests connectors, Buffer pushedDefault) {
+    private Channel channel(String id, ChannelConfig cfg, ConnectorManifests connectors, Buffer pushedDefault,
+                            Function<String, WrittenValues> written) {
         List<String> served = cfg.locations() == null ? List.of() : List.copyOf(cfg.locations());
         for (String location : served) {
             Location known = locations.get(location);
@@ -58,8 +85,9 @@ public class ChannelRegistry {
         }
         // A channel the hub pushes stock to is shown its stock with some delay: unless it says
         // otherwise it holds back the default buffer. Hub-native channels reserve live: none.
-        Buffer buffer = checked(id, "buffer", cfg.buffer() != null ? cfg.buffer()
-                : cfg.stockSink() != null ? pushedDefault : NO_BUFFER);
+        Channel.ChannelConnector connector = cfg.connector() == null ? null : connector(id, cfg.connector(), connectors, written);
+        Channel.StockSink sink = sink(id, connector, cfg.stockSink(), connectors);
+        Buffer buffer = checked(id, "buffer", cfg.buffer() != null ? cfg.buffer() : sink != null ? pushedDefault : NO_BUFFER);
         Map<String, Buffer> skuBuffers = new LinkedHashMap<>();
         if (cfg.skuBuffers() != null) {
             cfg.skuBuffers().forEach((sku, b) -> skuBuffers.put(sku, checked(id, "skuBuffers." + sku, b)));
@@ -69,7 +97,7 @@ public class ChannelRegistry {
         }
         return new Channel(id, cfg.name() == null ? id : cfg.name(), cfg.kind() == null ? "NATIVE" : cfg.kind(), served,
                 buffer, cfg.maxAvailable(), Map.copyOf(skuBuffers), cfg.skus() == null ? Map.of() : Map.copyOf(cfg.skus()),
-                cfg.stockSink() == null ? null : sink(id, cfg.stockSink(), connectors), webhook(id, cfg.webhook()), cfg.fulfilmentTarget());
+                connector, sink, webhook(id, cfg.webhook()), cfg.fulfilmentTarget());
     }
 
     /** Signed webhooks need a real secret: an empty one (an unset environment variable) turns them off. */
@@ -87,22 +115,56 @@ public class ChannelRegistry {
         return new Channel.Webhook(cfg.secret(), tolerance, Boolean.TRUE.equals(cfg.acceptKeyedOrders()));
     }
 
-    private static Channel.StockSink sink(String channel, StockSinkConfig cfg, ConnectorManifests connectors) {
-        String source = "channels.yaml: orderhub.channels." + channel + ".stockSink";
-        ConnectorManifest manifest = connectors.require(cfg.connector(), source + ".connector");
-        if (!manifest.can(Capability.STOCK_OUT)) {
-            throw new IllegalStateException(source + ".connector: connector " + cfg.connector() + " cannot push stock ("
-                    + manifest.whyNot(Capability.STOCK_OUT).orElse("stock-out is not among its capabilities") + ")");
+    private static Channel.ChannelConnector connector(String channel, ConnectorConfig cfg, ConnectorManifests connectors,
+                                                      Function<String, WrittenValues> written) {
+        String source = "channels.yaml: orderhub.channels." + channel + ".connector";
+        if (cfg.name() == null || cfg.name().isBlank()) {
+            throw new ConnectorConfigurationException(List.of(source + ".name: missing: which connector reaches the channel"
+                    + " (installed: " + String.join(", ", connectors.all().stream().map(ConnectorManifest::name).toList()) + ")"));
         }
-        ConnectorSettings settings = connectors.settings(cfg.connector(), channel, source + ".properties",
-                cfg.properties() == null ? Map.of() : cfg.properties(), WrittenValues.unknown());
-        Map<String, String> properties = Map.copyOf(settings.asParameters());
+        ConnectorSettings settings = connectors.settings(cfg.name(), channel, source + ".properties",
+                cfg.properties() == null ? Map.of() : cfg.properties(),
+                written.apply("orderhub.channels." + channel + ".connector.properties"));
+        return new Channel.ChannelConnector(cfg.name(), settings);
+    }
+
+    /**
+     * The channel's stock sink: every channel whose connector can push stock has one, unless
+     * {@code stockSink.enabled} is false. Rate, burst and batch come from the manifest's
+     * stock-push operation unless the channel says otherwise (the batch never above the manifest's).
+     */
+    private static Channel.StockSink sink(String channel, Channel.ChannelConnector connector, StockSinkConfig cfg,
+                                          ConnectorManifests connectors) {
+        String source = "channels.yaml: orderhub.channels." + channel + ".stockSink";
+        if (connector == null) {
+            if (cfg != null && !Boolean.FALSE.equals(cfg.enabled())) {
+                throw new ConnectorConfigurationException(List.of(source + ": the channel names no connector to push "
+                        + "stock through (orderhub.channels." + channel + ".connector.name)"));
+            }
+            return null;
+        }
+        ConnectorManifest manifest = connectors.require(connector.name(), source);
+        if (!manifest.can(Capability.STOCK_OUT)) {
+            if (cfg != null && !Boolean.FALSE.equals(cfg.enabled())) {
+                throw new ConnectorConfigurationException(List.of(source + ": connector " + connector.name()
+                        + " cannot push stock (" + manifest.whyNot(Capability.STOCK_OUT)
+                        .orElse("stock-out is not among its capabilities") + ")"));
+            }
+            return null;
+        }
+        if (cfg != null && Boolean.FALSE.equals(cfg.enabled())) {
+            return null;
+        }
         OperationPolicy limit = manifest.operation("stock-push").orElse(null);
-        double rate = cfg.rate() != null ? cfg.rate() : limit != null && limit.rate() != null ? limit.rate() : 1.0;
-        double burst = cfg.burst() != null ? cfg.burst() : limit != null && limit.burst() != null ? limit.burst() : 1.0;
+        double rate = cfg != null && cfg.rate() != null ? cfg.rate() : limit != null && limit.rate() != null ? limit.rate() : 1.0;
+        double burst = cfg != null && cfg.burst() != null ? cfg.burst() : limit != null && limit.burst() != null ? limit.burst() : 1.0;
         int maxBatch = limit != null && limit.batch() != null ? limit.batch() : 1;
-        int batch = Math.min(cfg.batchSize() != null ? cfg.batchSize() : maxBatch, maxBatch);
-        return new Channel.StockSink(cfg.connector(), properties, Math.max(1, batch), rate, burst);
+        int batch = Math.min(cfg != null && cfg.batchSize() != null ? cfg.batchSize() : maxBatch, maxBatch);
+        if (rate <= 0 || burst < 1) {
+            throw new ConnectorConfigurationException(List.of(source + ": rate must be above 0 and burst at least 1, has rate "
+                    + rate + ", burst " + burst));
+        }
+        return new Channel.StockSink(connector.name(), Math.max(1, batch), rate, burst);
     }
 
     private static Buffer checked(String channel, String field, Buffer buffer) {

@@ -1,13 +1,13 @@
 package dev.orderhub.channel;
 
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 
 import dev.orderhub.connector.ChannelSettings;
+import dev.orderhub.connector.manifest.ConnectorSettings;
 import org.springframework.stereotype.Component;
 
-/** {@link ChannelSettings} from channels.yaml: the channels whose stock sink names the connector, and its properties. */
+/** {@link ChannelSettings} from channels.yaml: the channels whose {@code connector} names the connector, and their properties. */
 @Component
 public class ConfiguredChannelSettings implements ChannelSettings {
 
@@ -19,14 +19,11 @@ public class ConfiguredChannelSettings implements ChannelSettings {
 
     @Override
     public List<String> channels(String connector) {
-        return channels.channels().stream()
-                .filter(c -> c.stockSink() != null && c.stockSink().connector().equals(connector))
-                .map(Channel::id).toList();
+        return channels.channels().stream().filter(c -> c.usesConnector(connector)).map(Channel::id).toList();
     }
 
     @Override
-    public Optional<Map<String, String>> of(String connector, String channel) {
-        return channels.channel(channel).map(Channel::stockSink).filter(s -> s.connector().equals(connector))
-                .map(Channel.StockSink::properties);
+    public Optional<ConnectorSettings> settings(String connector, String channel) {
+        return channels.channel(channel).filter(c -> c.usesConnector(connector)).map(c -> c.connector().settings());
     }
 }

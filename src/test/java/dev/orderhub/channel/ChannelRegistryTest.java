@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.orderhub.channel.ChannelProperties.Buffer;
 import dev.orderhub.channel.ChannelProperties.ChannelConfig;
+import dev.orderhub.channel.ChannelProperties.ConnectorConfig;
 import dev.orderhub.channel.ChannelProperties.LocationConfig;
 import dev.orderhub.channel.ChannelProperties.StockSinkConfig;
 import dev.orderhub.connector.manifest.ConnectorManifests;
@@ -28,12 +29,16 @@ class ChannelRegistryTest {
         return locations;
     }
 
-    private static ChannelConfig channel(List<String> served, Buffer buffer, StockSinkConfig sink) {
-        return new ChannelConfig(null, null, served, buffer, null, null, null, sink, null, null);
+    private static ChannelConfig channel(List<String> served, Buffer buffer, ConnectorConfig connector) {
+        return channel(served, buffer, connector, null);
     }
 
-    private static StockSinkConfig webhook(Map<String, String> properties) {
-        return new StockSinkConfig("webhook", properties, null, null, null);
+    private static ChannelConfig channel(List<String> served, Buffer buffer, ConnectorConfig connector, StockSinkConfig sink) {
+        return new ChannelConfig(null, null, served, buffer, null, null, null, connector, sink, null, null);
+    }
+
+    private static ConnectorConfig webhook(Map<String, Object> properties) {
+        return new ConnectorConfig("webhook", properties);
     }
 
     @Test
@@ -70,15 +75,65 @@ class ChannelRegistryTest {
                 Map.of("x", channel(List.of("attic"), null, null)), null), CONNECTORS))
                 .hasMessageContaining("unknown location attic");
         assertThatThrownBy(() -> new ChannelRegistry(new ChannelProperties(locations(),
-                Map.of("x", channel(List.of("main"), null, new StockSinkConfig("carrier-pigeon", Map.of(), null, null, null))),
+                Map.of("x", channel(List.of("main"), null, new ConnectorConfig("carrier-pigeon", Map.of()))),
                 null), CONNECTORS))
                 .hasMessageContaining("unknown connector \"carrier-pigeon\"");
         assertThatThrownBy(() -> new ChannelRegistry(new ChannelProperties(locations(),
                 Map.of("x", channel(List.of("main"), null, webhook(Map.of()))), null), CONNECTORS))
-                .hasMessageContaining("stockSink.properties.url: missing: connector webhook needs it");
+                .hasMessageContaining("x.connector.properties.url: missing: connector webhook needs it");
+        assertThatThrownBy(() -> new ChannelRegistry(new ChannelProperties(locations(),
+                Map.of("x", channel(List.of("main"), null, null, new StockSinkConfig(null, null, 2.0, null))), null), CONNECTORS))
+                .hasMessageContaining("x.stockSink: the channel names no connector to push stock through");
         assertThatThrownBy(() -> new ChannelRegistry(new ChannelProperties(locations(),
                 Map.of("x", channel(List.of("main"), new Buffer(0L, 150), null)), null), CONNECTORS))
                 .hasMessageContaining("percent 0..100");
+    }
+
+    @Test
+    void aChannelWhoseConnectorCanPushStockIsPushedUnlessItSaysNot() {
+        Map<String, ChannelConfig> channels = new LinkedHashMap<>();
+        channels.put("on", channel(List.of("main"), null, webhook(Map.of("url", "http://127.0.0.1:1/x"))));
+        channels.put("off", channel(List.of("main"), null, webhook(Map.of("url", "http://127.0.0.1:1/y")),
+                new StockSinkConfig(false, null, null, null)));
+        channels.put("tuned", channel(List.of("main"), null, webhook(Map.of("url", "http://127.0.0.1:1/z")),
+                new StockSinkConfig(null, 5000, 2.0, 3.0)));
+        channels.put("amazon-de", channel(List.of("main"), null, null));
+
+        ChannelRegistry registry = new ChannelRegistry(new ChannelProperties(locations(), channels, null), CONNECTORS);
+
+        assertThat(registry.pushedChannels()).extracting(Channel::id).containsExactly("on", "tuned");
+        assertThat(registry.channel("off").orElseThrow().usesConnector("webhook")).isTrue();
+        Channel.StockSink tuned = registry.channel("tuned").orElseThrow().stockSink();
+        assertThat(tuned.rate()).isEqualTo(2.0);
+        assertThat(tuned.burst()).isEqualTo(3.0);
+        assertThat(tuned.batchSize()).as("never above the manifest's batch").isEqualTo(100);
+    }
+
+    @Test
+    void misspeltKeysInChannelsYamlAreNamedNotIgnored() {
+        assertThat(ChannelKeys.problem("orderhub.channels.shop.stokSink.rate"))
+                .isEqualTo("unknown key \"stokSink\" of channel shop (did you mean \"stockSink\"?) (known: name, kind, "
+                        + "locations, buffer, maxAvailable, skuBuffers, skus, connector, stockSink, webhook, fulfilmentTarget)");
+        assertThat(ChannelKeys.problem("orderhub.channels.shop.stock-sink.batchsize")).isNull();
+        assertThat(ChannelKeys.problem("orderhub.channels.shop.stockSink.batchSise")).contains("did you mean \"batchSize\"");
+        assertThat(ChannelKeys.problem("orderhub.channels.shop.connector.nmae")).contains("did you mean \"name\"");
+        assertThat(ChannelKeys.problem("orderhub.channels.shop.connector.properties.anything")).as("the manifest's to check").isNull();
+        assertThat(ChannelKeys.problem("orderhub.channels.shop.locations[0]")).isNull();
+        assertThat(ChannelKeys.problem("orderhub.channels.shop.skus.SHOP-1")).isNull();
+        assertThat(ChannelKeys.problem("orderhub.channels.shop.skuBuffers.A-1.unit")).contains("did you mean \"units\"");
+        assertThat(ChannelKeys.problem("orderhub.locations.main.knd")).contains("did you mean \"kind\"");
+    }
+
+    @Test
+    void aMisspeltKeyInTheConfigurationStopsTheHubNamingItsSource() {
+        org.springframework.core.env.StandardEnvironment environment = new org.springframework.core.env.StandardEnvironment();
+        environment.getPropertySources().addFirst(new org.springframework.core.env.MapPropertySource("channels-file", Map.of(
+                "orderhub.channels.shop.name", "Shop",
+                "orderhub.channels.shop.stokSink.rate", "5",
+                "orderhub.channels.shop.connector.properties.url", "http://127.0.0.1:1/x")));
+
+        assertThatThrownBy(() -> new ChannelRegistry(new ChannelProperties(locations(), Map.of(), null), CONNECTORS, environment))
+                .hasMessageStartingWith("channels-file: orderhub.channels.shop.stokSink.rate: unknown key \"stokSink\" of channel shop");
     }
 
     @Test

@@ -79,7 +79,7 @@ class StockSyncTest {
         String prefix = "orderhub.channels." + channel + ".";
         registry.add(prefix + "name", () -> channel);
         registry.add(prefix + "locations[0]", () -> "main");
-        registry.add(prefix + "stock-sink.connector", () -> RecordingStockOut.CONNECTOR);
+        registry.add(prefix + "connector.name", () -> RecordingStockOut.CONNECTOR);
         registry.add(prefix + "stock-sink.rate", () -> String.valueOf(rate));
         registry.add(prefix + "stock-sink.burst", () -> String.valueOf(burst));
         registry.add(prefix + "stock-sink.batch-size", () -> String.valueOf(batch));

@@ -22,8 +22,7 @@ import org.slf4j.LoggerFactory;
 /**
  * The access token of one channel account: cached until shortly before it expires, fetched by
  * one thread at a time however many ask at once (the others wait and share it), dropped when
- * the remote rejects it. Taken from {@code dev.orderhub.channel.OAuthTokens}, with the
- * client-credentials grant added.
+ * the remote rejects it. Refresh-token and client-credentials grants.
  */
 final class AccessTokens {
 

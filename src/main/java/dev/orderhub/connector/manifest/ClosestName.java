@@ -6,7 +6,7 @@ import java.util.Locale;
 import java.util.Optional;
 
 /** The known name a mistyped one most likely meant, for "did you mean" in error lines. */
-final class ClosestName {
+public final class ClosestName {
 
     private ClosestName() {
     }
@@ -20,7 +20,7 @@ final class ClosestName {
     }
 
     /** " (did you mean "x"?)" or "". */
-    static String hint(String typed, Collection<String> known) {
+    public static String hint(String typed, Collection<String> known) {
         return to(typed, known).map(k -> " (did you mean \"" + k + "\"?)").orElse("");
     }
 

@@ -23,7 +23,7 @@ public class ConnectorConfigurationException extends RuntimeException {
         return problems;
     }
 
-    static void throwIfAny(List<String> problems) {
+    public static void throwIfAny(List<String> problems) {
         if (!problems.isEmpty()) {
             throw new ConnectorConfigurationException(problems);
         }

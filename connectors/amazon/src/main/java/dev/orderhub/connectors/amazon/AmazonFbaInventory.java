@@ -9,6 +9,7 @@ import java.util.Map;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orderhub.connector.ChannelStockIn;
 import dev.orderhub.connector.RetryLater;
+import dev.orderhub.connector.http.HttpCall;
 import org.springframework.stereotype.Component;
 
 /**
@@ -21,46 +22,43 @@ public class AmazonFbaInventory implements ChannelStockIn {
 
     static final String OPERATION = "getInventorySummaries";
 
-    private final AmazonProperties properties;
+    private final AmazonAccounts accounts;
     private final SpApiClient api;
 
-    public AmazonFbaInventory(AmazonProperties properties, SpApiClient api) {
-        this.properties = properties;
+    public AmazonFbaInventory(AmazonAccounts accounts, SpApiClient api) {
+        this.accounts = accounts;
         this.api = api;
     }
 
     @Override
     public String connector() {
-        return AmazonProperties.CONNECTOR;
+        return AmazonAccounts.CONNECTOR;
     }
 
     @Override
     public boolean serves(String channel) {
-        AmazonProperties.Account account = properties.accounts().get(channel);
-        return account != null && account.fbaLocation() != null;
+        return accounts.serves(channel) && accounts.get(channel).fbaLocation() != null;
     }
 
     @Override
     public String location(String channel) {
-        AmazonProperties.Account account = properties.accounts().get(channel);
-        return account == null ? null : account.fbaLocation();
+        return accounts.serves(channel) ? accounts.get(channel).fbaLocation() : null;
     }
 
     @Override
     public List<ChannelStock> read(String channel) {
-        AmazonProperties.Account account = properties.accounts().get(channel);
+        AmazonAccounts.Account account = accounts.get(channel);
         Map<String, Long> fulfillable = new LinkedHashMap<>();
         String token = null;
         do {
-            Map<String, Object> query = new LinkedHashMap<>();
-            query.put("details", true);
-            query.put("granularityType", "Marketplace");
-            query.put("granularityId", account.marketplaceIds().get(0));
-            query.put("marketplaceIds", List.of(account.marketplaceIds().get(0)));
-            query.put("nextToken", token);
             JsonNode page;
             try {
-                page = api.get(channel, account, OPERATION, "/fba/inventory/v1/summaries", query);
+                page = api.get(account, OPERATION, HttpCall.get("/fba/inventory/v1/summaries")
+                        .query("details", true)
+                        .query("granularityType", "Marketplace")
+                        .query("granularityId", account.marketplaceId())
+                        .query("marketplaceIds", List.of(account.marketplaceId()))
+                        .query("nextToken", token));
             } catch (SpApiClient.SpApiException e) {
                 throw new RetryLater(Duration.ZERO, e.getMessage());
             }

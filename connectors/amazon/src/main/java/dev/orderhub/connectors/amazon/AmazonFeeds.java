@@ -3,9 +3,6 @@ package dev.orderhub.connectors.amazon;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
@@ -20,6 +17,8 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderhub.connector.ChannelProblems;
 import dev.orderhub.connector.StockFeedback;
+import dev.orderhub.connector.http.HttpAnswer;
+import dev.orderhub.connector.http.HttpCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.jdbc.core.simple.JdbcClient;
@@ -37,18 +36,17 @@ public class AmazonFeeds {
 
     private static final Logger LOG = LoggerFactory.getLogger(AmazonFeeds.class);
 
-    private final AmazonProperties properties;
+    private final AmazonAccounts accounts;
     private final SpApiClient api;
     private final StockFeedback stockFeedback;
     private final ChannelProblems problems;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final Clock clock;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public AmazonFeeds(AmazonProperties properties, SpApiClient api, StockFeedback stockFeedback, ChannelProblems problems,
+    public AmazonFeeds(AmazonAccounts accounts, SpApiClient api, StockFeedback stockFeedback, ChannelProblems problems,
                        JdbcClient jdbc, ObjectMapper json, Clock clock) {
-        this.properties = properties;
+        this.accounts = accounts;
         this.api = api;
         this.stockFeedback = stockFeedback;
         this.problems = problems;
@@ -59,7 +57,7 @@ public class AmazonFeeds {
 
     /** Follows every open feed once; returns how many finished in this round. */
     public int followAll() {
-        if (properties.accounts().isEmpty()) {
+        if (accounts.all().isEmpty()) {
             return 0;
         }
         int finished = 0;
@@ -75,13 +73,13 @@ public class AmazonFeeds {
     }
 
     private boolean follow(String feedId, String channel, String messagesJson) {
-        AmazonProperties.Account account = properties.accounts().get(channel);
-        JsonNode feed = api.get(channel, account, "getFeed", "/feeds/2021-06-30/feeds/" + feedId, Map.of());
+        AmazonAccounts.Account account = accounts.get(channel);
+        JsonNode feed = api.get(account, "getFeed", HttpCall.get("/feeds/2021-06-30/feeds/{feedId}", feedId));
         String status = feed.path("processingStatus").asText();
         JsonNode messages = read(messagesJson);
         switch (status) {
             case "DONE" -> {
-                JsonNode report = report(channel, account, feed.path("resultFeedDocumentId").asText());
+                JsonNode report = report(account, feed.path("resultFeedDocumentId").asText());
                 Map<String, List<String>> errors = new LinkedHashMap<>();
                 for (JsonNode issue : report.path("issues")) {
                     if ("ERROR".equals(issue.path("severity").asText())) {
@@ -93,7 +91,7 @@ public class AmazonFeeds {
                 errors.forEach((messageId, issues) -> {
                     JsonNode message = messages.path(messageId);
                     String sku = message.path("sku").asText("message " + messageId);
-                    this.problems.raise(AmazonProperties.CONNECTOR, channel, "stock-feed", "Amazon rejected stock " + sku + " = "
+                    this.problems.raise(AmazonAccounts.CONNECTOR, channel, "stock-feed", "Amazon rejected stock " + sku + " = "
                             + message.path("quantity").asText("?") + " (feed " + feedId + "): " + String.join("; ", issues),
                             message.toString());
                     retry.add(sku);
@@ -107,7 +105,7 @@ public class AmazonFeeds {
             case "FATAL", "CANCELLED" -> {
                 List<String> all = new ArrayList<>();
                 messages.forEach(message -> all.add(message.path("sku").asText()));
-                problems.raise(AmazonProperties.CONNECTOR, channel, "stock-feed", "Amazon feed " + feedId + " ended " + status
+                problems.raise(AmazonAccounts.CONNECTOR, channel, "stock-feed", "Amazon feed " + feedId + " ended " + status
                         + "; its " + all.size() + " values are sent again", messagesJson);
                 stockFeedback.notTaken(channel, all, "Amazon feed " + feedId + " " + status, clock.instant().plus(Duration.ofMinutes(5)));
                 finish(feedId, status, all.size());
@@ -121,15 +119,17 @@ public class AmazonFeeds {
         }
     }
 
-    private JsonNode report(String channel, AmazonProperties.Account account, String documentId) {
-        JsonNode document = api.get(channel, account, "getFeedDocument", "/feeds/2021-06-30/documents/" + documentId, Map.of());
+    private JsonNode report(AmazonAccounts.Account account, String documentId) {
+        JsonNode document = api.get(account, "getFeedDocument", HttpCall.get("/feeds/2021-06-30/documents/{id}", documentId));
+        // The pre-signed URL carries its own signature: no SP-API token goes with it.
+        HttpAnswer download = api.call(account, "downloadFeedDocument",
+                HttpCall.to("GET", URI.create(document.path("url").asText())).withoutCredentials());
+        if (!download.ok()) {
+            throw new SpApiClient.SpApiException(download.status(), "processing report " + documentId + " download answered "
+                    + download.status());
+        }
+        byte[] body = download.content();
         try {
-            HttpResponse<byte[]> response = http.send(HttpRequest.newBuilder(URI.create(document.path("url").asText()))
-                    .timeout(Duration.ofSeconds(60)).GET().build(), HttpResponse.BodyHandlers.ofByteArray());
-            if (response.statusCode() / 100 != 2) {
-                throw new SpApiClient.SpApiException(response.statusCode(), "processing report download answered " + response.statusCode());
-            }
-            byte[] body = response.body();
             if ("GZIP".equals(document.path("compressionAlgorithm").asText())) {
                 try (GZIPInputStream in = new GZIPInputStream(new ByteArrayInputStream(body))) {
                     body = in.readAllBytes();
@@ -137,10 +137,7 @@ public class AmazonFeeds {
             }
             return json.readTree(new String(body, StandardCharsets.UTF_8));
         } catch (IOException e) {
-            throw new SpApiClient.SpApiException(0, "processing report " + documentId + ": " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SpApiClient.SpApiException(0, "processing report download interrupted");
+            throw new SpApiClient.SpApiException(download.status(), "processing report " + documentId + ": " + e.getMessage());
         }
     }
 

@@ -5,7 +5,6 @@ import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -13,6 +12,8 @@ import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderhub.connector.FulfilmentService;
 import dev.orderhub.connector.RetryLater;
+import dev.orderhub.connector.http.HttpAnswer;
+import dev.orderhub.connector.http.HttpCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -35,31 +36,24 @@ public class AmazonMcf implements FulfilmentService {
     static final String BASE = "/fba/outbound/2020-07-01";
     private static final Logger LOG = LoggerFactory.getLogger(AmazonMcf.class);
 
-    private final AmazonProperties properties;
+    private final AmazonAccounts accounts;
     private final SpApiClient api;
     private final ObjectMapper json;
 
-    public AmazonMcf(AmazonProperties properties, SpApiClient api, ObjectMapper json) {
-        if (properties.mcfAccount() != null) {
-            AmazonProperties.Account account = properties.accounts().get(properties.mcfAccount());
-            if (account == null || account.fbaLocation() == null) {
-                throw new IllegalStateException("orderhub.connectors.amazon.mcf-account: " + properties.mcfAccount()
-                        + " must be an Amazon account with an fba-location");
-            }
-        }
-        this.properties = properties;
+    public AmazonMcf(AmazonAccounts accounts, SpApiClient api, ObjectMapper json) {
+        this.accounts = accounts;
         this.api = api;
         this.json = json;
     }
 
     @Override
     public String connector() {
-        return AmazonProperties.CONNECTOR;
+        return AmazonAccounts.CONNECTOR;
     }
 
     @Override
     public boolean serves(String channel) {
-        return channel.equals(properties.mcfAccount());
+        return accounts.mcf().map(a -> a.channel().equals(channel)).orElse(false);
     }
 
     @Override
@@ -69,43 +63,41 @@ public class AmazonMcf implements FulfilmentService {
 
     @Override
     public String location() {
-        return properties.mcfAccount() == null ? null : properties.accounts().get(properties.mcfAccount()).fbaLocation();
+        return accounts.mcf().map(AmazonAccounts.Account::fbaLocation).orElse(null);
     }
 
     @Override
     public String send(Request request) {
-        String channel = properties.mcfAccount();
-        AmazonProperties.Account account = properties.accounts().get(channel);
+        AmazonAccounts.Account account = account();
         if (request.retry()) {
-            SpApiClient.Answer existing = call(channel, account, "getFulfillmentOrder", "GET",
-                    BASE + "/fulfillmentOrders/" + request.hubOrderId(), null);
+            HttpAnswer existing = api.call(account, "getFulfillmentOrder",
+                    HttpCall.get(BASE + "/fulfillmentOrders/{id}", request.hubOrderId()));
             if (existing.ok()) {
                 LOG.info("MCF order {} already exists at Amazon: an earlier attempt got through", request.hubOrderId());
                 return null;
             }
             if (existing.status() != 404) {
                 throw new RetryLater(Duration.ZERO, "getFulfillmentOrder: HTTP " + existing.status() + " "
-                        + existing.error());
+                        + SpApiClient.error(existing));
             }
         }
-        SpApiClient.Answer answer = call(channel, account, "createFulfillmentOrder", "POST", BASE + "/fulfillmentOrders",
-                createRequest(account, request));
+        HttpAnswer answer = api.call(account, "createFulfillmentOrder",
+                HttpCall.post(BASE + "/fulfillmentOrders").json(createRequest(account, request)));
         if (answer.ok()) {
             return null;
         }
-        if (answer.status() >= 400 && answer.status() < 500 && answer.status() != 429) {
-            return "HTTP " + answer.status() + " " + answer.error();
+        if (answer.refused()) {
+            return "HTTP " + answer.status() + " " + SpApiClient.error(answer);
         }
-        throw new RetryLater(Duration.ZERO, "createFulfillmentOrder: HTTP " + answer.status() + " " + answer.error());
+        throw new RetryLater(Duration.ZERO, "createFulfillmentOrder: HTTP " + answer.status() + " " + SpApiClient.error(answer));
     }
 
     @Override
     public Progress follow(String hubOrderId) {
-        String channel = properties.mcfAccount();
-        AmazonProperties.Account account = properties.accounts().get(channel);
+        AmazonAccounts.Account account = account();
         JsonNode payload;
         try {
-            payload = api.get(channel, account, "getFulfillmentOrder", BASE + "/fulfillmentOrders/" + hubOrderId, Map.of())
+            payload = api.get(account, "getFulfillmentOrder", HttpCall.get(BASE + "/fulfillmentOrders/{id}", hubOrderId))
                     .path("payload");
         } catch (SpApiClient.SpApiException e) {
             throw new RetryLater(Duration.ZERO, e.getMessage());
@@ -117,7 +109,7 @@ public class AmazonMcf implements FulfilmentService {
                 continue;
             }
             for (JsonNode parcel : shipment.path("fulfillmentShipmentPackage")) {
-                parcels.add(parcel(channel, account, shipment, parcel));
+                parcels.add(parcel(account, shipment, parcel));
             }
         }
         State state = switch (status) {
@@ -129,7 +121,7 @@ public class AmazonMcf implements FulfilmentService {
         return new Progress(state, parcels, "Amazon fulfillmentOrderStatus " + status);
     }
 
-    private Parcel parcel(String channel, AmazonProperties.Account account, JsonNode shipment, JsonNode parcel) {
+    private Parcel parcel(AmazonAccounts.Account account, JsonNode shipment, JsonNode parcel) {
         int packageNumber = parcel.path("packageNumber").asInt();
         List<Line> lines = new ArrayList<>();
         for (JsonNode item : shipment.path("fulfillmentShipmentItem")) {
@@ -141,13 +133,13 @@ public class AmazonMcf implements FulfilmentService {
         String tracking = parcel.path("trackingNumber").asText(null);
         Instant shippedAt = instant(shipment.path("shippingDate").asText(null));
         try {
-            JsonNode details = api.get(channel, account, "getPackageTrackingDetails", BASE + "/tracking",
-                    Map.of("packageNumber", packageNumber)).path("payload");
+            JsonNode details = api.get(account, "getPackageTrackingDetails", HttpCall.get(BASE + "/tracking")
+                    .query("packageNumber", packageNumber)).path("payload");
             carrier = details.path("carrierCode").asText(carrier);
             tracking = details.path("trackingNumber").asText(tracking);
             Instant shipDate = instant(details.path("shipDate").asText(null));
             shippedAt = shipDate == null ? shippedAt : shipDate;
-        } catch (SpApiClient.SpApiException e) {
+        } catch (SpApiClient.SpApiException | RetryLater e) {
             // The fulfilment order already carries the carrier and tracking number: the shipment is recorded from it.
             LOG.info("MCF package {}: tracking details not read ({}); recorded from the fulfilment order", packageNumber,
                     e.getMessage());
@@ -160,32 +152,26 @@ public class AmazonMcf implements FulfilmentService {
 
     @Override
     public String cancel(String hubOrderId) {
-        String channel = properties.mcfAccount();
-        AmazonProperties.Account account = properties.accounts().get(channel);
-        SpApiClient.Answer answer = call(channel, account, "cancelFulfillmentOrder", "PUT",
-                BASE + "/fulfillmentOrders/" + hubOrderId + "/cancel", null);
+        HttpAnswer answer = api.call(account(), "cancelFulfillmentOrder",
+                HttpCall.put(BASE + "/fulfillmentOrders/{id}/cancel", hubOrderId));
         if (answer.ok()) {
             return null;
         }
-        if (answer.status() >= 400 && answer.status() < 500 && answer.status() != 429) {
-            return "HTTP " + answer.status() + " " + answer.error();
+        if (answer.refused()) {
+            return "HTTP " + answer.status() + " " + SpApiClient.error(answer);
         }
-        throw new RetryLater(Duration.ZERO, "cancelFulfillmentOrder: HTTP " + answer.status() + " " + answer.error());
+        throw new RetryLater(Duration.ZERO, "cancelFulfillmentOrder: HTTP " + answer.status() + " " + SpApiClient.error(answer));
     }
 
-    private SpApiClient.Answer call(String channel, AmazonProperties.Account account, String operation, String method,
-                                    String path, String body) {
-        try {
-            return api.call(channel, account, operation, method, path, Map.of(), body);
-        } catch (SpApiClient.SpApiException e) {
-            throw new RetryLater(Duration.ZERO, e.getMessage());
-        }
+    private AmazonAccounts.Account account() {
+        return accounts.mcf().orElseThrow(() -> new IllegalStateException("no Amazon account ships MCF orders "
+                + "(connector.properties.mcf: true on one Amazon channel)"));
     }
 
     /** CreateFulfillmentOrderRequest: the hub order id as sellerFulfillmentOrderId, its lines as items. */
-    private String createRequest(AmazonProperties.Account account, Request order) {
+    private String createRequest(AmazonAccounts.Account account, Request order) {
         ObjectNode request = json.createObjectNode();
-        request.put("marketplaceId", account.marketplaceIds().get(0));
+        request.put("marketplaceId", account.marketplaceId());
         request.put("sellerFulfillmentOrderId", order.hubOrderId());
         String display = order.channelOrderId().length() <= 40 ? order.channelOrderId() : order.hubOrderId();
         request.put("displayableOrderId", display);

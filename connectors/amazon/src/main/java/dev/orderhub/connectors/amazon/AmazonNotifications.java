@@ -1,7 +1,5 @@
 package dev.orderhub.connectors.amazon;
 
-import java.util.Map;
-
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
@@ -21,13 +19,13 @@ import org.springframework.stereotype.Component;
 @Component("amazonNotifications")
 public class AmazonNotifications {
 
-    private final AmazonProperties properties;
+    private final AmazonAccounts accounts;
     private final AmazonOrders orders;
     private final ChannelIntake intake;
     private final ObjectMapper json;
 
-    public AmazonNotifications(AmazonProperties properties, AmazonOrders orders, ChannelIntake intake, ObjectMapper json) {
-        this.properties = properties;
+    public AmazonNotifications(AmazonAccounts accounts, AmazonOrders orders, ChannelIntake intake, ObjectMapper json) {
+        this.accounts = accounts;
         this.orders = orders;
         this.intake = intake;
         this.json = json;
@@ -51,9 +49,7 @@ public class AmazonNotifications {
             throw new InvalidInput("notification: Payload.OrderChangeNotification needs AmazonOrderId and "
                     + "Summary.MarketplaceId");
         }
-        String channel = properties.accounts().entrySet().stream()
-                .filter(account -> account.getValue().marketplaceIds() != null && account.getValue().marketplaceIds().contains(marketplace))
-                .map(Map.Entry::getKey).findFirst()
+        String channel = accounts.forMarketplace(marketplace).map(AmazonAccounts.Account::channel)
                 .orElseThrow(() -> new InvalidInput("notification: no Amazon account sells on marketplace " + marketplace));
         ChannelOrder order = orders.readOne(channel, orderId);
         boolean cancelRequested = false;

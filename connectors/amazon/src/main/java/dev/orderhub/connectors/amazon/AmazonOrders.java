@@ -4,17 +4,14 @@ import java.time.Clock;
 import java.time.Instant;
 import java.time.format.DateTimeParseException;
 import java.util.ArrayList;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
-import java.util.Optional;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orderhub.connector.ChannelOrder;
 import dev.orderhub.connector.OrdersIn;
+import dev.orderhub.connector.http.HttpCall;
 import org.apache.camel.CamelExecutionException;
 import org.apache.camel.ProducerTemplate;
-import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Component;
 
 /**
@@ -28,7 +25,6 @@ import org.springframework.stereotype.Component;
  * the page token, so the core needs to know nothing about it.
  */
 @Component("amazonOrders")
-@EnableConfigurationProperties(AmazonProperties.class)
 public class AmazonOrders implements OrdersIn {
 
     static final String OPERATION = "searchOrders";
@@ -37,13 +33,13 @@ public class AmazonOrders implements OrdersIn {
             + "?inputType=JsonString&outputType=JsonString";
     static final List<String> INCLUDED_DATA = List.of("BUYER", "RECIPIENT", "FULFILLMENT", "CANCELLATION");
 
-    private final AmazonProperties properties;
+    private final AmazonAccounts accounts;
     private final SpApiClient api;
     private final ProducerTemplate producer;
     private final Clock clock;
 
-    public AmazonOrders(AmazonProperties properties, SpApiClient api, ProducerTemplate producer, Clock clock) {
-        this.properties = properties;
+    public AmazonOrders(AmazonAccounts accounts, SpApiClient api, ProducerTemplate producer, Clock clock) {
+        this.accounts = accounts;
         this.api = api;
         this.producer = producer;
         this.clock = clock;
@@ -51,17 +47,17 @@ public class AmazonOrders implements OrdersIn {
 
     @Override
     public String connector() {
-        return AmazonProperties.CONNECTOR;
+        return AmazonAccounts.CONNECTOR;
     }
 
     @Override
     public boolean serves(String channel) {
-        return properties.accounts().containsKey(channel);
+        return accounts.serves(channel);
     }
 
     @Override
     public OrdersPage read(String channel, String cursor, String page) {
-        AmazonProperties.Account account = account(channel);
+        AmazonAccounts.Account account = accounts.get(channel);
         Instant since = cursor == null ? clock.instant().minusSeconds(account.lookbackHours() * 3600L) : Instant.parse(cursor);
         Instant newest = since;
         String token = null;
@@ -70,13 +66,12 @@ public class AmazonOrders implements OrdersIn {
             newest = Instant.parse(page.substring(0, space));
             token = page.substring(space + 1);
         }
-        Map<String, Object> query = new LinkedHashMap<>();
-        query.put("lastUpdatedAfter", since.minusSeconds(account.overlap()).toString());
-        query.put("marketplaceIds", account.marketplaceIds());
-        query.put("includedData", INCLUDED_DATA);
-        query.put("maxResultsPerPage", account.pageSizeOrDefault());
-        query.put("paginationToken", token);
-        JsonNode answer = api.get(channel, account, OPERATION, PATH, query);
+        JsonNode answer = api.get(account, OPERATION, HttpCall.get(PATH)
+                .query("lastUpdatedAfter", since.minusSeconds(account.overlapSeconds()).toString())
+                .query("marketplaceIds", account.marketplaceIds())
+                .query("includedData", INCLUDED_DATA)
+                .query("maxResultsPerPage", account.pageSize())
+                .query("paginationToken", token));
         if (!answer.path("orders").isArray()) {
             throw new SpApiClient.SpApiException(200, OPERATION + " for " + channel + ": the answer has no orders array");
         }
@@ -96,8 +91,8 @@ public class AmazonOrders implements OrdersIn {
      * Reads one order now (getOrder): the faster path an ORDER_CHANGE notification triggers.
      */
     public ChannelOrder readOne(String channel, String amazonOrderId) {
-        AmazonProperties.Account account = account(channel);
-        JsonNode answer = api.get(channel, account, "getOrder", PATH + "/" + amazonOrderId, Map.of("includedData", INCLUDED_DATA));
+        JsonNode answer = api.get(accounts.get(channel), "getOrder", HttpCall.get(PATH + "/{orderId}", amazonOrderId)
+                .query("includedData", INCLUDED_DATA));
         if (!answer.path("order").isObject()) {
             throw new SpApiClient.SpApiException(200, "getOrder " + amazonOrderId + " for " + channel + ": no order in the answer");
         }
@@ -123,11 +118,6 @@ public class AmazonOrders implements OrdersIn {
             }
         }
         return placed;
-    }
-
-    private AmazonProperties.Account account(String channel) {
-        return Optional.ofNullable(properties.accounts().get(channel))
-                .orElseThrow(() -> new IllegalArgumentException("no Amazon account for channel " + channel));
     }
 
     private static Instant instant(String text) {

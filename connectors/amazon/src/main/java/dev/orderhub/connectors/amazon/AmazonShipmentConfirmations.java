@@ -14,6 +14,8 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import com.fasterxml.jackson.dataformat.yaml.YAMLFactory;
 import dev.orderhub.connector.RetryLater;
 import dev.orderhub.connector.ShipmentConfirmation;
+import dev.orderhub.connector.http.HttpAnswer;
+import dev.orderhub.connector.http.HttpCall;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
@@ -30,15 +32,15 @@ public class AmazonShipmentConfirmations implements ShipmentConfirmation {
 
     static final String OPERATION = "confirmShipment";
 
-    private final AmazonProperties properties;
+    private final AmazonAccounts accounts;
     private final SpApiClient api;
     private final ObjectMapper json;
     private final Path carrierCodesFile;
     private volatile Map<String, String> carrierCodes;
 
-    public AmazonShipmentConfirmations(AmazonProperties properties, SpApiClient api, ObjectMapper json,
+    public AmazonShipmentConfirmations(AmazonAccounts accounts, SpApiClient api, ObjectMapper json,
                                        @Value("${orderhub.connectors-dir:connectors}") Path connectors) {
-        this.properties = properties;
+        this.accounts = accounts;
         this.api = api;
         this.json = json;
         this.carrierCodesFile = connectors.resolve("amazon/mappings/carrier-codes.yaml");
@@ -58,33 +60,28 @@ public class AmazonShipmentConfirmations implements ShipmentConfirmation {
 
     @Override
     public String connector() {
-        return AmazonProperties.CONNECTOR;
+        return AmazonAccounts.CONNECTOR;
     }
 
     @Override
     public boolean serves(String channel) {
-        return properties.accounts().containsKey(channel);
+        return accounts.serves(channel);
     }
 
     @Override
     public Result confirm(String channel, Shipment shipment) {
-        AmazonProperties.Account account = properties.accounts().get(channel);
+        AmazonAccounts.Account account = accounts.get(channel);
         String body = body(account, shipment);
-        SpApiClient.Answer answer;
-        try {
-            answer = api.call(channel, account, OPERATION, "POST",
-                    "/orders/v0/orders/" + shipment.channelOrderId() + "/shipmentConfirmation", Map.of(), body);
-        } catch (SpApiClient.SpApiException e) {
-            throw new RetryLater(Duration.ZERO, e.getMessage());
-        }
+        HttpAnswer answer = api.call(account, OPERATION,
+                HttpCall.post("/orders/v0/orders/{orderId}/shipmentConfirmation", shipment.channelOrderId()).json(body));
         if (answer.ok()) {
             return Result.CONFIRMED;
         }
-        if (answer.status() >= 400 && answer.status() < 500 && answer.status() != 429) {
+        if (answer.refused()) {
             return Result.refused("Amazon refused the shipment confirmation of order " + shipment.channelOrderId()
-                    + " (tracking " + shipment.trackingNumber() + "): HTTP " + answer.status() + " " + answer.error(), body);
+                    + " (tracking " + shipment.trackingNumber() + "): HTTP " + answer.status() + " " + SpApiClient.error(answer), body);
         }
-        throw new RetryLater(Duration.ZERO, "HTTP " + answer.status() + " " + answer.error());
+        throw new RetryLater(Duration.ZERO, "HTTP " + answer.status() + " " + SpApiClient.error(answer));
     }
 
     /** Amazon's carrier code for a carrier name, or "Other". */
@@ -94,9 +91,9 @@ public class AmazonShipmentConfirmations implements ShipmentConfirmation {
     }
 
     /** ConfirmShipmentRequest: the parcel's number within the order as packageReferenceId, its items and quantities. */
-    private String body(AmazonProperties.Account account, Shipment shipment) {
+    private String body(AmazonAccounts.Account account, Shipment shipment) {
         ObjectNode request = json.createObjectNode();
-        request.put("marketplaceId", account.marketplaceIds().get(0));
+        request.put("marketplaceId", account.marketplaceId());
         ObjectNode detail = request.putObject("packageDetail");
         detail.put("packageReferenceId", Integer.toString(shipment.parcel()));
         String code = carrierCode(shipment.carrier());

@@ -1,26 +1,19 @@
 package dev.orderhub.connectors.amazon;
 
-import java.io.IOException;
 import java.net.URI;
-import java.net.URLEncoder;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.nio.charset.StandardCharsets;
 import java.time.Clock;
-import java.time.Duration;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderhub.connector.RetryLater;
 import dev.orderhub.connector.StockOut;
+import dev.orderhub.connector.http.HttpAnswer;
+import dev.orderhub.connector.http.HttpCall;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -43,17 +36,16 @@ public class AmazonStockSink implements StockOut {
     static final String CONTENT_TYPE = "application/json; charset=UTF-8";
     private static final Logger LOG = LoggerFactory.getLogger(AmazonStockSink.class);
 
-    private final AmazonProperties properties;
+    private final AmazonAccounts accounts;
     private final SpApiClient api;
     private final JdbcClient jdbc;
     private final ObjectMapper json;
     private final Clock clock;
     private final int patchUpTo;
-    private final HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(5)).build();
 
-    public AmazonStockSink(AmazonProperties properties, SpApiClient api, JdbcClient jdbc, ObjectMapper json, Clock clock,
+    public AmazonStockSink(AmazonAccounts accounts, SpApiClient api, JdbcClient jdbc, ObjectMapper json, Clock clock,
                            @Value("${orderhub.connectors.amazon.patch-up-to:5}") int patchUpTo) {
-        this.properties = properties;
+        this.accounts = accounts;
         this.api = api;
         this.jdbc = jdbc;
         this.json = json;
@@ -63,51 +55,48 @@ public class AmazonStockSink implements StockOut {
 
     @Override
     public String connector() {
-        return AmazonProperties.CONNECTOR;
+        return AmazonAccounts.CONNECTOR;
     }
 
     @Override
     public boolean serves(String channel) {
-        return properties.accounts().containsKey(channel);
+        return accounts.serves(channel);
     }
 
     @Override
     public Pushed push(String channel, List<ListingQuantity> batch, String idempotencyKey) {
-        AmazonProperties.Account account = properties.accounts().get(channel);
-        if (account == null || account.sellerId() == null) {
-            throw new IllegalStateException("channel " + channel + " has no Amazon account with a sellerId "
-                    + "(orderhub.connectors.amazon.accounts." + channel + ".seller-id)");
+        AmazonAccounts.Account account = accounts.get(channel);
+        if (account.sellerId() == null) {
+            throw new IllegalStateException("channel " + channel + " has no sellerId to update its listings with "
+                    + "(orderhub.channels." + channel + ".connector.properties.sellerId)");
         }
         List<ItemResult> results = new ArrayList<>();
-        try {
-            if (batch.size() <= patchUpTo) {
-                for (ListingQuantity update : batch) {
-                    results.add(patch(channel, account, update));
-                }
-            } else {
-                feed(channel, account, batch);
-                batch.forEach(update -> results.add(ItemResult.accepted(update.listingSku())));
+        if (batch.size() <= patchUpTo) {
+            for (ListingQuantity update : batch) {
+                results.add(patch(account, update));
             }
-        } catch (SpApiClient.ThrottledException e) {
-            throw new RetryLater(Duration.ofSeconds(1), e.getMessage());
+        } else {
+            feed(account, batch);
+            batch.forEach(update -> results.add(ItemResult.accepted(update.listingSku())));
         }
         return Pushed.of(results);
     }
 
-    /** One sku's quantity through patchListingsItem; INVALID or a 4xx makes it a rejected value, a 5xx fails the push. */
-    private ItemResult patch(String channel, AmazonProperties.Account account, ListingQuantity update) {
+    /**
+     * One sku's quantity through patchListingsItem; INVALID or a 4xx makes it a rejected value;
+     * throttling or a 5xx that outlasts the retries is a {@link RetryLater} for the whole push.
+     */
+    private ItemResult patch(AmazonAccounts.Account account, ListingQuantity update) {
         String sku = update.listingSku();
         ObjectNode body = json.createObjectNode();
         body.put("productType", "PRODUCT");
         body.putArray("patches").add(availability(update.quantity()));
-        SpApiClient.Answer answer = api.call(channel, account, "patchListingsItem", "PATCH",
-                LISTINGS + account.sellerId() + "/" + URLEncoder.encode(sku, StandardCharsets.UTF_8).replace("+", "%20"),
-                Map.of("marketplaceIds", account.marketplaceIds(), "includedData", List.of("issues")), body.toString());
-        if (answer.status() >= 500 || answer.status() == 0) {
-            throw new SpApiClient.SpApiException(answer.status(), "patchListingsItem " + sku + ": " + answer.error());
-        }
+        HttpAnswer answer = api.call(account, "patchListingsItem",
+                HttpCall.patch(LISTINGS + "{sellerId}/{sku}", account.sellerId(), sku)
+                        .query("marketplaceIds", account.marketplaceIds()).query("includedData", List.of("issues"))
+                        .json(body.toString()));
         if (!answer.ok()) {
-            return ItemResult.rejected(sku, "HTTP " + answer.status() + " " + answer.error());
+            return ItemResult.rejected(sku, "HTTP " + answer.status() + " " + SpApiClient.error(answer));
         }
         if ("INVALID".equals(answer.json().path("status").asText())) {
             StringBuilder reason = new StringBuilder("Amazon: listing update INVALID");
@@ -120,7 +109,7 @@ public class AmazonStockSink implements StockOut {
     }
 
     /** One JSON_LISTINGS_FEED for the whole batch; the feed is recorded to follow its report. */
-    private void feed(String channel, AmazonProperties.Account account, List<ListingQuantity> updates) {
+    private void feed(AmazonAccounts.Account account, List<ListingQuantity> updates) {
         ObjectNode feed = json.createObjectNode();
         feed.putObject("header").put("sellerId", account.sellerId()).put("version", "2.0").put("issueLocale", "en_US");
         ArrayNode messages = feed.putArray("messages");
@@ -137,44 +126,32 @@ public class AmazonStockSink implements StockOut {
             skus.putObject(Integer.toString(messageId)).put("sku", update.listingSku())
                     .put("quantity", update.quantity());
         }
-        SpApiClient.Answer document = api.call(channel, account, "createFeedDocument", "POST", "/feeds/2021-06-30/documents",
-                Map.of(), json.createObjectNode().put("contentType", CONTENT_TYPE).toString());
-        if (!document.ok() || !document.json().hasNonNull("url")) {
-            throw new SpApiClient.SpApiException(document.status(), "createFeedDocument: " + document.error());
+        JsonNode document = api.get(account, "createFeedDocument", HttpCall.post("/feeds/2021-06-30/documents")
+                .json(json.createObjectNode().put("contentType", CONTENT_TYPE).toString()));
+        if (!document.hasNonNull("url")) {
+            throw new SpApiClient.SpApiException(200, "createFeedDocument: the answer has no url to upload to");
         }
-        upload(URI.create(document.json().path("url").asText()), feed.toString());
+        // The pre-signed upload URL carries its own signature: no SP-API token goes with it.
+        HttpAnswer upload = api.call(account, "uploadFeedDocument",
+                HttpCall.to("PUT", URI.create(document.path("url").asText())).withoutCredentials().body(feed.toString(), CONTENT_TYPE));
+        if (!upload.ok()) {
+            throw new SpApiClient.SpApiException(upload.status(), "feed upload answered " + upload.status());
+        }
         ObjectNode create = json.createObjectNode();
         create.put("feedType", FEED_TYPE);
-        create.putArray("marketplaceIds").add(account.marketplaceIds().get(0));
-        create.put("inputFeedDocumentId", document.json().path("feedDocumentId").asText());
-        SpApiClient.Answer created = api.call(channel, account, "createFeed", "POST", "/feeds/2021-06-30/feeds", Map.of(),
-                create.toString());
-        if (!created.ok() || !created.json().hasNonNull("feedId")) {
-            throw new SpApiClient.SpApiException(created.status(), "createFeed: " + created.error());
+        create.putArray("marketplaceIds").add(account.marketplaceId());
+        create.put("inputFeedDocumentId", document.path("feedDocumentId").asText());
+        JsonNode created = api.get(account, "createFeed", HttpCall.post("/feeds/2021-06-30/feeds").json(create.toString()));
+        if (!created.hasNonNull("feedId")) {
+            throw new SpApiClient.SpApiException(200, "createFeed: the answer has no feedId");
         }
-        String feedId = created.json().path("feedId").asText();
+        String feedId = created.path("feedId").asText();
+        String channel = account.channel();
         jdbc.sql("INSERT INTO amazon_feeds (feed_id, channel, messages, status, created_at) VALUES (:id, :channel, :messages, "
                         + "'IN_QUEUE', :now)")
                 .param("id", feedId).param("channel", channel).param("messages", skus.toString())
                 .param("now", clock.instant().atOffset(ZoneOffset.UTC)).update();
         LOG.info("amazon stock for {}: {} values sent as feed {}", channel, messageId, feedId);
-    }
-
-    /** The pre-signed upload URL Amazon handed out: a plain PUT, no SP-API token. */
-    private void upload(URI url, String content) {
-        try {
-            HttpResponse<String> response = http.send(HttpRequest.newBuilder(url).timeout(Duration.ofSeconds(60))
-                    .header("Content-Type", CONTENT_TYPE).PUT(HttpRequest.BodyPublishers.ofString(content)).build(),
-                    HttpResponse.BodyHandlers.ofString());
-            if (response.statusCode() / 100 != 2) {
-                throw new SpApiClient.SpApiException(response.statusCode(), "feed upload answered " + response.statusCode());
-            }
-        } catch (IOException e) {
-            throw new SpApiClient.SpApiException(0, "feed upload failed: " + e.getMessage());
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-            throw new SpApiClient.SpApiException(0, "feed upload interrupted");
-        }
     }
 
     private ObjectNode availability(long quantity) {

@@ -20,7 +20,14 @@ import java.util.concurrent.TimeUnit;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.orderhub.HubClient;
-import dev.orderhub.connector.http.OAuthTokens;
+import dev.orderhub.connector.http.AllowedHosts;
+import dev.orderhub.connector.http.ChannelAccount;
+import dev.orderhub.connector.http.ChannelClient;
+import dev.orderhub.connector.http.ChannelClients;
+import dev.orderhub.connector.http.Credentials;
+import dev.orderhub.connector.http.HttpCall;
+import dev.orderhub.connector.http.OperationPolicy;
+import dev.orderhub.connector.http.TokenPlacement;
 import dev.orderhub.order.HubOrderIds;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterAll;
@@ -53,14 +60,13 @@ class AmazonOrdersTest {
     static void accountOnTheStub(DynamicPropertyRegistry registry) {
         STUB.registerAccount(registry, CHANNEL, 10);
         registry.add("orderhub.channels.amazon-test.kind", () -> "MARKETPLACE");
-        String account = "orderhub.connectors.amazon.accounts.amazon-test.";
-        registry.add(account + "overlap-seconds", () -> "120");
-        registry.add(account + "fba-location", () -> "fba-test");
-        registry.add(account + "seller-id", () -> "A3STUBSELLER");
-        registry.add("orderhub.channels.amazon-test.stock-sink.connector", () -> "amazon");
+        String account = "orderhub.channels.amazon-test.connector.properties.";
+        registry.add(account + "overlapSeconds", () -> "120");
+        registry.add(account + "fbaLocation", () -> "fba-test");
+        registry.add(account + "sellerId", () -> "A3STUBSELLER");
+        registry.add(account + "mcf", () -> "true");
         registry.add("orderhub.channels.amazon-test.buffer.units", () -> "0");
         registry.add("orderhub.connectors.amazon.feed-interval-ms", () -> "3600000");
-        registry.add("orderhub.connectors.amazon.mcf-account", () -> "amazon-test");
         registry.add("orderhub.fulfilment.dispatch-interval-ms", () -> "3600000");
         registry.add("orderhub.channels.mcf-shop.name", () -> "Shop shipped by Amazon MCF");
         registry.add("orderhub.channels.mcf-shop.locations[0]", () -> "main");
@@ -84,7 +90,7 @@ class AmazonOrdersTest {
     dev.orderhub.order.OrderPolling polling;
 
     @Autowired
-    OAuthTokens tokens;
+    ChannelClients clients;
 
     @Autowired
     dev.orderhub.order.ShipmentConfirmations confirmations;
@@ -289,26 +295,30 @@ class AmazonOrdersTest {
     void sixteenThreadsAskingForATokenAtOnceCauseOneRefresh() throws Exception {
         STUB.grantDelayMillis(300);
         try {
-            OAuthTokens.Grant grant = new OAuthTokens.Grant(URI.create(STUB.tokenUrl()), SpApiStub.CLIENT_ID,
-                    SpApiStub.CLIENT_SECRET, SpApiStub.REFRESH_TOKEN);
-            String account = "concurrency-" + run;
+            Credentials.RefreshToken grant = new Credentials.RefreshToken(URI.create(STUB.tokenUrl()), SpApiStub.CLIENT_ID,
+                    SpApiStub.CLIENT_SECRET, SpApiStub.REFRESH_TOKEN, TokenPlacement.header("x-amz-access-token"));
+            // A client of its own, so no token is cached yet: the sixteen first calls all need one.
+            ChannelClient client = clients.forAccount(ChannelAccount.of("amazon", "concurrency-" + run,
+                    URI.create(STUB.endpoint()), AllowedHosts.of("127.0.0.1"), grant));
+            OperationPolicy unlimited = OperationPolicy.of("getOrder", 1000, 1000);
+            String missing = orderId(99);
             int before = STUB.grants();
             ExecutorService pool = Executors.newFixedThreadPool(16);
             CountDownLatch go = new CountDownLatch(1);
-            List<Future<String>> answers = new ArrayList<>();
+            List<Future<Integer>> answers = new ArrayList<>();
             for (int i = 0; i < 16; i++) {
                 answers.add(pool.submit(() -> {
                     go.await();
-                    return tokens.accessToken(account, grant);
+                    return client.send(unlimited, HttpCall.get("/orders/2026-01-01/orders/{orderId}", missing)).status();
                 }));
             }
             go.countDown();
-            Set<String> handedOut = new HashSet<>();
-            for (Future<String> answer : answers) {
-                handedOut.add(answer.get(30, TimeUnit.SECONDS));
+            Set<Integer> statuses = new HashSet<>();
+            for (Future<Integer> answer : answers) {
+                statuses.add(answer.get(30, TimeUnit.SECONDS));
             }
             pool.shutdown();
-            assertThat(handedOut).hasSize(1);
+            assertThat(statuses).as("every call got through with the one token (the order does not exist)").containsExactly(404);
             assertThat(STUB.grants() - before).isEqualTo(1);
             assertThat(grant.toString()).doesNotContain(SpApiStub.CLIENT_SECRET).doesNotContain(SpApiStub.REFRESH_TOKEN);
         } finally {

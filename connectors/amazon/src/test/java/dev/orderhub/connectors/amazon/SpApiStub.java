@@ -144,14 +144,15 @@ public final class SpApiStub implements AutoCloseable {
     public void registerAccount(org.springframework.test.context.DynamicPropertyRegistry registry, String channel, int pageSize) {
         registry.add("orderhub.channels." + channel + ".name", () -> "Amazon (stub)");
         registry.add("orderhub.channels." + channel + ".locations[0]", () -> "main");
-        String account = "orderhub.connectors.amazon.accounts." + channel + ".";
+        registry.add("orderhub.channels." + channel + ".connector.name", () -> "amazon");
+        String account = "orderhub.channels." + channel + ".connector.properties.";
         registry.add(account + "endpoint", this::endpoint);
-        registry.add(account + "token-url", this::tokenUrl);
-        registry.add(account + "client-id", () -> CLIENT_ID);
-        registry.add(account + "client-secret", () -> CLIENT_SECRET);
-        registry.add(account + "refresh-token", () -> REFRESH_TOKEN);
-        registry.add(account + "marketplace-ids[0]", () -> "A1PA6795UKMFR9");
-        registry.add(account + "page-size", () -> Integer.toString(pageSize));
+        registry.add(account + "tokenUrl", this::tokenUrl);
+        registry.add(account + "clientId", () -> CLIENT_ID);
+        registry.add(account + "clientSecret", () -> CLIENT_SECRET);
+        registry.add(account + "refreshToken", () -> REFRESH_TOKEN);
+        registry.add(account + "marketplaceIds[0]", () -> "A1PA6795UKMFR9");
+        registry.add(account + "pageSize", () -> Integer.toString(pageSize));
     }
 
     /** Adds or replaces an order (as searchOrders returns it). */

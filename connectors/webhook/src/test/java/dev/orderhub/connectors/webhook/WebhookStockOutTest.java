@@ -50,10 +50,10 @@ class WebhookStockOutTest {
         sink(registry, "limited", 20, 20, 1);
         sink(registry, "secured", 50, 50, 100);
         sink(registry, "flaky", 50, 50, 1);
-        registry.add("orderhub.channels.flaky.stock-sink.properties.responseTimeout", () -> "400");
+        registry.add("orderhub.channels.flaky.connector.properties.responseTimeout", () -> "400");
         registry.add("orderhub.stock-sync.retry-budget", () -> "4");
         STUB.requireToken("secured", "s3cret-token");
-        registry.add("orderhub.channels.secured.stock-sink.properties.authorizationToken", () -> "s3cret-token");
+        registry.add("orderhub.channels.secured.connector.properties.authorizationToken", () -> "s3cret-token");
         registry.add("orderhub.default-buffer.units", () -> "0");
         registry.add("orderhub.stock-sync.backoff-ms", () -> "100");
         registry.add("orderhub.stock-sync.max-backoff-ms", () -> "400");
@@ -65,8 +65,8 @@ class WebhookStockOutTest {
         String prefix = "orderhub.channels." + channel + ".";
         registry.add(prefix + "name", () -> channel);
         registry.add(prefix + "locations[0]", () -> "main");
-        registry.add(prefix + "stock-sink.connector", () -> "webhook");
-        registry.add(prefix + "stock-sink.properties.url", () -> STUB.url(channel));
+        registry.add(prefix + "connector.name", () -> "webhook");
+        registry.add(prefix + "connector.properties.url", () -> STUB.url(channel));
         registry.add(prefix + "stock-sink.rate", () -> String.valueOf(rate));
         registry.add(prefix + "stock-sink.burst", () -> String.valueOf(burst));
         registry.add(prefix + "stock-sink.batch-size", () -> String.valueOf(batch));

@@ -38,8 +38,8 @@ final class BenchStubs {
                 String location = locations.get(i);
                 registry.add(prefix + "locations[" + i + "]", () -> location);
             }
-            registry.add(prefix + "stock-sink.connector", () -> "webhook");
-            registry.add(prefix + "stock-sink.properties.url", () -> stub.url(channel));
+            registry.add(prefix + "connector.name", () -> "webhook");
+            registry.add(prefix + "connector.properties.url", () -> stub.url(channel));
             // rate and burst: the webhook connector's manifest defaults (5 requests/s, evenly spaced)
             registry.add(prefix + "stock-sink.batch-size", () -> "100");
         }
