@@ -23,5 +23,5 @@ ENV ORDERHUB_DATA_DIR=/app/data ORDERHUB_BROKER_HOST=0.0.0.0 ORDERHUB_HTTP_HOST=
 VOLUME /app/data
 EXPOSE 8080
 HEALTHCHECK --interval=10s --timeout=3s --start-period=60s \
-  CMD curl -fsS http://127.0.0.1:8080/actuator/health || exit 1
+  CMD curl -fsS http://127.0.0.1:8080/actuator/health/liveness || exit 1
 ENTRYPOINT ["java", "-XX:MaxRAMPercentage=75", "-jar", "/app/orderhub.jar"]

@@ -15,6 +15,7 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 import dev.orderhub.connector.http.Backoff;
 import dev.orderhub.channel.Channel;
+import dev.orderhub.channel.ChannelHealth;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.connector.http.RateLimiter;
 import dev.orderhub.inventory.LockConflicts;
@@ -50,6 +51,7 @@ public class StockPusher implements DisposableBean {
     private final StockPushes client;
     private final Outbox outbox;
     private final ExceptionStore exceptions;
+    private final ChannelHealth health;
     private final Clock clock;
     private final TransactionTemplate transaction;
     private final Duration claimFor = Duration.ofSeconds(60);
@@ -67,7 +69,8 @@ public class StockPusher implements DisposableBean {
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
     public StockPusher(ChannelRegistry channels, ChannelStockStore store, RateLimiter rateLimiter, StockPushes client,
-                       Outbox outbox, ExceptionStore exceptions, Clock clock, PlatformTransactionManager transactions,
+                       Outbox outbox, ExceptionStore exceptions, ChannelHealth health, Clock clock,
+                       PlatformTransactionManager transactions,
                        @Value("${orderhub.stock-sync.backoff-ms:500}") long backoffMs,
                        @Value("${orderhub.stock-sync.max-backoff-ms:60000}") long maxBackoffMs,
                        @Value("${orderhub.stock-sync.rate-margin:0.9}") double rateMargin,
@@ -80,6 +83,7 @@ public class StockPusher implements DisposableBean {
         this.client = client;
         this.outbox = outbox;
         this.exceptions = exceptions;
+        this.health = health;
         this.clock = clock;
         this.transaction = new TransactionTemplate(transactions);
         this.backoffMs = backoffMs;
@@ -146,6 +150,22 @@ public class StockPusher implements DisposableBean {
         List<String> skus = updates.stream().map(StockUpdate::sku).toList();
         if (outcome.retryAfterMillis() > 0) {
             rateLimiter.blockUntil(bucket, now.toEpochMilli() + outcome.retryAfterMillis());
+        }
+        if (outcome.unusable()) {
+            // Nothing soon will change it: slow retries, the channel DOWN, a person told once.
+            store.failed(channel.id(), skus, outcome.error(), now.plusMillis(maxBackoffMs), true);
+            if (health.down(channel.id(), "stock-push", outcome.error())) {
+                transaction.executeWithoutResult(s -> exceptions.park("channel:" + channel.id() + ":stock-push",
+                        "stock push to channel " + channel.id() + " cannot work as configured: " + outcome.error()
+                                + "; the channel's health is DOWN and its values are tried again every "
+                                + Duration.ofMillis(maxBackoffMs).toString().substring(2).toLowerCase(),
+                        String.join(", ", skus)));
+                LOG.error("stock push to {} cannot work as configured: {}", channel.id(), outcome.error());
+            }
+            return;
+        }
+        if (health.up(channel.id())) {
+            LOG.info("stock push to {} works again", channel.id());
         }
         if (!outcome.accepted()) {
             boolean throttled = outcome.throttled();

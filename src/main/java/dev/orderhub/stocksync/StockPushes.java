@@ -10,6 +10,7 @@ import java.util.Map;
 
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.Connectors;
+import dev.orderhub.connector.ChannelUnusable;
 import dev.orderhub.connector.RetryLater;
 import dev.orderhub.connector.StockOut;
 import org.springframework.stereotype.Component;
@@ -41,6 +42,8 @@ public class StockPushes {
         } catch (RetryLater e) {
             long wait = e.after().toMillis();
             return new PushOutcome(false, wait > 0, wait, Map.of(), Map.of(), e.getMessage());
+        } catch (ChannelUnusable e) {
+            return PushOutcome.unusable(e.getMessage());
         } catch (RuntimeException e) {
             return PushOutcome.failed(e.getMessage() == null ? e.getClass().getSimpleName() : e.getMessage());
         }

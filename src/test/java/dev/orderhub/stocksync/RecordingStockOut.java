@@ -11,6 +11,7 @@ import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.CopyOnWriteArrayList;
 
 import dev.orderhub.connector.ChannelSettings;
+import dev.orderhub.connector.ChannelUnusable;
 import dev.orderhub.connector.RetryLater;
 import dev.orderhub.connector.StockOut;
 
@@ -40,7 +41,7 @@ public class RecordingStockOut implements StockOut {
     /** How the next call carrying a scripted sku is answered. */
     public record Answer(Kind kind, Duration after, String reason) {
 
-        public enum Kind { ACCEPT, REJECT, RETRY_ITEM, RETRY_LATER, FAIL, APPLIED_ANSWER_LOST, PAUSE, SLOW }
+        public enum Kind { ACCEPT, REJECT, RETRY_ITEM, RETRY_LATER, FAIL, UNUSABLE, APPLIED_ANSWER_LOST, PAUSE, SLOW }
 
         public static Answer accept() {
             return new Answer(Kind.ACCEPT, Duration.ZERO, null);
@@ -64,6 +65,11 @@ public class RecordingStockOut implements StockOut {
         /** The whole call throws a RuntimeException with this message: nothing taken. */
         public static Answer fail(String reason) {
             return new Answer(Kind.FAIL, Duration.ZERO, reason);
+        }
+
+        /** The whole call throws {@link ChannelUnusable}: the sink cannot work as configured. */
+        public static Answer unusable(String reason) {
+            return new Answer(Kind.UNUSABLE, Duration.ZERO, reason);
         }
 
         /** The batch is applied, then the call throws as if its answer were lost (a timeout). */
@@ -143,7 +149,7 @@ public class RecordingStockOut implements StockOut {
             }
             answers.put(item.listingSku(), next);
             boolean batchWide = switch (next.kind()) {
-                case RETRY_LATER, FAIL, APPLIED_ANSWER_LOST, PAUSE, SLOW -> true;
+                case RETRY_LATER, FAIL, UNUSABLE, APPLIED_ANSWER_LOST, PAUSE, SLOW -> true;
                 default -> false;
             };
             whole = whole == null && batchWide ? next : whole;
@@ -153,6 +159,9 @@ public class RecordingStockOut implements StockOut {
         }
         if (whole != null && whole.kind() == Answer.Kind.FAIL) {
             throw new IllegalStateException(whole.reason());
+        }
+        if (whole != null && whole.kind() == Answer.Kind.UNUSABLE) {
+            throw new ChannelUnusable(whole.reason());
         }
         if (whole != null && whole.kind() == Answer.Kind.SLOW) {
             holdUntilReleased();

@@ -66,6 +66,7 @@ class StockSyncTest {
         sink(registry, "mapped", 50, 50, 100);
         sink(registry, "flaky", 50, 50, 1);
         sink(registry, "batched", 5, 1, 3);
+        sink(registry, "misconfigured", 50, 50, 1);
         registry.add("orderhub.stock-sync.retry-budget", () -> "4");
         registry.add("orderhub.channels.mapped.skus.L-STOCK", () -> "HUB-MAPPED");
         registry.add("orderhub.default-buffer.units", () -> "0");
@@ -268,6 +269,33 @@ class StockSyncTest {
         assertThat(surfaced).as("one exception for the run of failures, not one per attempt").hasSize(1);
         assertThat(surfaced.get(0).get("reason").asText()).contains("failed 4 times in a row", "remote unavailable (scripted)");
         assertThat(remote.calls("flaky", sku)).hasSize(8);
+    }
+
+    @Test
+    void aSinkThatCannotWorkAsConfiguredTurnsTheChannelsHealthDownOnceAndUpWhenItWorksAgain() {
+        String reason = "sink cannot be created: no route to the endpoint (scripted)";
+        remote.script("misconfigured", sku, Answer.unusable(reason), Answer.unusable(reason), Answer.unusable(reason));
+
+        hub.setStock(sku, "main", 6);
+
+        // Three refusals, each followed by the slow retry (400 ms here): DOWN for over a second.
+        await().atMost(Duration.ofSeconds(10)).pollInterval(Duration.ofMillis(50)).until(() ->
+                "DOWN".equals(hub.get("/actuator/health").json().path("components").path("channels").path("status").asText()));
+        JsonNode channels = hub.get("/actuator/health").json().path("components").path("channels");
+        assertThat(channels.path("details").path("misconfigured").path("reason").asText()).isEqualTo(reason);
+        assertThat(channels.path("details").path("misconfigured").path("flow").asText()).isEqualTo("stock-push");
+        awaitShown("misconfigured", sku, 6);
+        await().atMost(Duration.ofSeconds(5)).until(() -> !hub.get("/actuator/health").json().path("components")
+                .path("channels").path("details").has("misconfigured"));
+        List<JsonNode> surfaced = new ArrayList<>();
+        hub.get("/api/exceptions?source=channel:misconfigured:stock-push&limit=500").json().get("items").forEach(item -> {
+            if (item.get("payload").asText().contains(sku)) {
+                surfaced.add(item);
+            }
+        });
+        assertThat(surfaced).as("told once, not once per attempt").hasSize(1);
+        assertThat(surfaced.get(0).get("reason").asText()).contains("cannot work as configured", "health is DOWN");
+        assertThat(remote.calls("misconfigured", sku)).as("three refused, then the one that got through").hasSize(4);
     }
 
     @Test

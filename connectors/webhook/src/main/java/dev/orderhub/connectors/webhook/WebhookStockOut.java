@@ -14,10 +14,15 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderhub.connector.ChannelSettings;
+import dev.orderhub.connector.ChannelUnusable;
 import dev.orderhub.connector.RetryLater;
 import dev.orderhub.connector.StockOut;
 import dev.orderhub.connector.http.RateHeaders;
 import org.apache.camel.Exchange;
+import org.apache.camel.FailedToCreateProducerException;
+import org.apache.camel.FailedToCreateRouteException;
+import org.apache.camel.NoSuchEndpointException;
+import org.apache.camel.ResolveEndpointFailedException;
 import org.apache.camel.Message;
 import org.apache.camel.ProducerTemplate;
 import org.springframework.stereotype.Component;
@@ -76,11 +81,19 @@ public class WebhookStockOut implements StockOut {
         } catch (JsonProcessingException e) {
             throw new IllegalStateException("stock batch for " + channel + " cannot be written", e);
         }
-        Exchange answer = producer.send(endpoint(channel, properties), exchange -> {
-            exchange.setProperty(IDEMPOTENCY_KEY, idempotencyKey);
-            exchange.getMessage().setBody(body);
-        });
+        Exchange answer;
+        try {
+            answer = producer.send(endpoint(channel, properties), exchange -> {
+                exchange.setProperty(IDEMPOTENCY_KEY, idempotencyKey);
+                exchange.getMessage().setBody(body);
+            });
+        } catch (RuntimeException e) {
+            throw cannotBeCreated(e) ? unusable(channel, e) : e;
+        }
         if (answer.getException() != null) {
+            if (cannotBeCreated(answer.getException())) {
+                throw unusable(channel, answer.getException());
+            }
             throw new IllegalStateException(answer.getException().getMessage(), answer.getException());
         }
         Message response = answer.getMessage();
@@ -102,6 +115,31 @@ public class WebhookStockOut implements StockOut {
             throw new RetryLater(Duration.ofMillis(Math.max(wait, 1000)), error);
         }
         throw new IllegalStateException(error);
+    }
+
+    /**
+     * Whether the failure is the sink's route or endpoint not being created (a parameter the
+     * Kamelet cannot use), not the remote's answer: no retry will help until the channel's
+     * properties change.
+     */
+    static boolean cannotBeCreated(Throwable failure) {
+        for (Throwable t = failure; t != null; t = t.getCause() == t ? null : t.getCause()) {
+            if (t instanceof ResolveEndpointFailedException || t instanceof NoSuchEndpointException
+                    || t instanceof FailedToCreateRouteException || t instanceof FailedToCreateProducerException) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static ChannelUnusable unusable(String channel, Throwable failure) {
+        Throwable root = failure;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        // Camel's messages carry the endpoint URI, whose RAW(...) parameters may hold the token: name the problem only.
+        return new ChannelUnusable("the webhook sink of channel " + channel + " cannot be created ("
+                + root.getClass().getSimpleName() + "); check orderhub.channels." + channel + ".connector.properties", failure);
     }
 
     /** One Kamelet route per channel, its properties as parameters (RAW: tokens and URLs as they are). */
