@@ -14,7 +14,7 @@ import dev.orderhub.connector.manifest.ConnectorSettings;
  */
 public record Channel(String id, String name, String kind, List<String> locations, Buffer buffer, Long maxAvailable,
                       @JsonIgnore Map<String, Buffer> skuBuffers, @JsonIgnore Map<String, String> listingToHub,
-                      ChannelConnector connector, StockSink stockSink, @JsonIgnore Webhook webhook,
+                      @JsonIgnore Map<String, ChannelProperties.ListingConfig> listings, ChannelConnector connector, StockSink stockSink, @JsonIgnore Webhook webhook,
                       String fulfilmentTarget) {
 
     /** Whether {@code connector} reaches this channel. */

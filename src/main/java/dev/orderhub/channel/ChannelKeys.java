@@ -80,6 +80,9 @@ final class ChannelKeys {
         if (normal.equals("skubuffers") && parts.length >= 6) {
             return unknown(parts[5], ChannelProperties.Buffer.class, "channel " + parts[2] + " skuBuffers." + parts[4]);
         }
+        if (normal.equals("listings") && parts.length >= 6) {
+            return unknown(parts[5], ChannelProperties.ListingConfig.class, "channel " + parts[2] + " listings." + parts[4]);
+        }
         Class<?> nested = CHANNEL_NESTED.get(normal);
         return nested == null ? null : unknown(parts[4], nested, "channel " + parts[2] + " " + field);
     }

@@ -29,8 +29,19 @@ public record ChannelProperties(Map<String, LocationConfig> locations, Map<Strin
      * them one by one through the API).
      */
     public record ChannelConfig(String name, String kind, List<String> locations, Buffer buffer, Long maxAvailable,
-                                Map<String, Buffer> skuBuffers, Map<String, String> skus, ConnectorConfig connector,
+                                Map<String, Buffer> skuBuffers, Map<String, String> skus,
+                                Map<String, ListingConfig> listings, ConnectorConfig connector,
                                 StockSinkConfig stockSink, WebhookConfig webhook, String fulfilmentTarget) {
+    }
+
+    /**
+     * A listing the channel has, keyed by its listing sku, for a channel whose connector does
+     * not read its listings: the hub sku it sells (default: the {@code skus} mapping, else the
+     * listing sku itself), who fulfils it (MERCHANT, the default, or CHANNEL: FBA, FBB, never
+     * given a merchant quantity) and its state (ACTIVE, the default, INACTIVE or CLOSED). A
+     * channel that lists any is pushed stock for its merchant-fulfilled ones only.
+     */
+    public record ListingConfig(String sku, String fulfilledBy, String state) {
     }
 
     /**

@@ -95,9 +95,40 @@ public class ChannelRegistry {
         if (cfg.maxAvailable() != null && cfg.maxAvailable() < 0) {
             throw new IllegalStateException("channels.yaml: channel " + id + " maxAvailable must be 0 or more");
         }
+        Map<String, String> skus = cfg.skus() == null ? Map.of() : Map.copyOf(cfg.skus());
         return new Channel(id, cfg.name() == null ? id : cfg.name(), cfg.kind() == null ? "NATIVE" : cfg.kind(), served,
-                buffer, cfg.maxAvailable(), Map.copyOf(skuBuffers), cfg.skus() == null ? Map.of() : Map.copyOf(cfg.skus()),
-                connector, sink, webhook(id, cfg.webhook()), cfg.fulfilmentTarget());
+                buffer, cfg.maxAvailable(), Map.copyOf(skuBuffers), skus, listings(id, cfg.listings(), skus), connector, sink, webhook(id, cfg.webhook()), cfg.fulfilmentTarget());
+    }
+
+    /** The configured listings, checked and with their defaults: hub sku from the skus mapping, MERCHANT, ACTIVE. */
+    private static Map<String, ChannelProperties.ListingConfig> listings(String channel,
+                                                                         Map<String, ChannelProperties.ListingConfig> cfg,
+                                                                         Map<String, String> skus) {
+        if (cfg == null) {
+            return Map.of();
+        }
+        Map<String, ChannelProperties.ListingConfig> listings = new LinkedHashMap<>();
+        List<String> problems = new ArrayList<>();
+        cfg.forEach((listingSku, listing) -> {
+            String at = "channels.yaml: orderhub.channels." + channel + ".listings." + listingSku;
+            String sku = listing == null || listing.sku() == null || listing.sku().isBlank()
+                    ? skus.getOrDefault(listingSku, listingSku) : listing.sku();
+            String fulfilledBy = listing == null || listing.fulfilledBy() == null ? "MERCHANT"
+                    : listing.fulfilledBy().toUpperCase(java.util.Locale.ROOT);
+            String state = listing == null || listing.state() == null ? "ACTIVE" : listing.state().toUpperCase(java.util.Locale.ROOT);
+            if (!List.of("MERCHANT", "CHANNEL").contains(fulfilledBy)) {
+                problems.add(at + ".fulfilledBy: must be MERCHANT or CHANNEL, not " + listing.fulfilledBy());
+            }
+            if (!List.of("ACTIVE", "INACTIVE", "CLOSED").contains(state)) {
+                problems.add(at + ".state: must be ACTIVE, INACTIVE or CLOSED, not " + listing.state());
+            }
+            if (listingSku.length() > 200 || sku.length() > 200) {
+                problems.add(at + ": a listing sku and its sku are at most 200 characters");
+            }
+            listings.put(listingSku, new ChannelProperties.ListingConfig(sku, fulfilledBy, state));
+        });
+        ConnectorConfigurationException.throwIfAny(problems);
+        return java.util.Collections.unmodifiableMap(listings);
     }
 
     /** Signed webhooks need a real secret: an empty one (an unset environment variable) turns them off. */

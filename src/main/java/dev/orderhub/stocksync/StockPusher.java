@@ -17,6 +17,7 @@ import dev.orderhub.connector.http.Backoff;
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelHealth;
 import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.listing.Listings;
 import dev.orderhub.connector.http.RateLimiter;
 import dev.orderhub.inventory.LockConflicts;
 import dev.orderhub.messaging.ExceptionStore;
@@ -52,6 +53,7 @@ public class StockPusher implements DisposableBean {
     private final Outbox outbox;
     private final ExceptionStore exceptions;
     private final ChannelHealth health;
+    private final Listings listings;
     private final Clock clock;
     private final TransactionTemplate transaction;
     private final Duration claimFor = Duration.ofSeconds(60);
@@ -69,7 +71,7 @@ public class StockPusher implements DisposableBean {
     private final Map<String, AtomicInteger> failures = new ConcurrentHashMap<>();
 
     public StockPusher(ChannelRegistry channels, ChannelStockStore store, RateLimiter rateLimiter, StockPushes client,
-                       Outbox outbox, ExceptionStore exceptions, ChannelHealth health, Clock clock,
+                       Outbox outbox, ExceptionStore exceptions, ChannelHealth health, Listings listings, Clock clock,
                        PlatformTransactionManager transactions,
                        @Value("${orderhub.stock-sync.backoff-ms:500}") long backoffMs,
                        @Value("${orderhub.stock-sync.max-backoff-ms:60000}") long maxBackoffMs,
@@ -84,6 +86,7 @@ public class StockPusher implements DisposableBean {
         this.outbox = outbox;
         this.exceptions = exceptions;
         this.health = health;
+        this.listings = listings;
         this.clock = clock;
         this.transaction = new TransactionTemplate(transactions);
         this.backoffMs = backoffMs;
@@ -129,7 +132,7 @@ public class StockPusher implements DisposableBean {
                 return;
             }
             List<StockUpdate> updates = claimed.stream().map(row -> new StockUpdate(row.sku(),
-                    channel.listingSku(row.sku()), row.ats(), row.version(), row.changedAt())).toList();
+                    listings.listingSku(channel, row.sku()), row.ats(), row.version(), row.changedAt())).toList();
             try {
                 PushOutcome outcome = client.push(channel, updates);
                 LockConflicts.retry(() -> {

@@ -15,6 +15,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.listing.Listings;
 import dev.orderhub.connector.StockFeedback;
 import dev.orderhub.inventory.AvailableToSell;
 import dev.orderhub.inventory.Bundles;
@@ -40,13 +41,15 @@ public class StockSync implements StockFeedback {
     private final Bundles bundles;
     private final StockLedger ledger;
     private final ChannelStockStore store;
+    private final Listings listings;
     private final ObjectMapper json;
     private final Clock clock;
     private final long urgentAt;
     private final TransactionTemplate transaction;
 
     public StockSync(ChannelRegistry channels, AvailableToSell availableToSell, Bundles bundles, StockLedger ledger,
-                     ChannelStockStore store, ObjectMapper json, Clock clock, PlatformTransactionManager transactions,
+                     ChannelStockStore store, Listings listings, ObjectMapper json, Clock clock,
+                     PlatformTransactionManager transactions,
                      @Value("${orderhub.stock-sync.urgent-at:2}") long urgentAt) {
         this.transaction = new TransactionTemplate(transactions);
         this.channels = channels;
@@ -54,6 +57,7 @@ public class StockSync implements StockFeedback {
         this.bundles = bundles;
         this.ledger = ledger;
         this.store = store;
+        this.listings = listings;
         this.json = json;
         this.clock = clock;
         this.urgentAt = urgentAt;
@@ -66,7 +70,7 @@ public class StockSync implements StockFeedback {
     @Override
     public void notTaken(String channel, List<String> listingSkus, String reason, Instant retryAt) {
         Channel target = channels.channel(channel).orElseThrow(() -> new IllegalArgumentException("no channel " + channel));
-        List<String> skus = listingSkus.stream().map(target::hubSku).toList();
+        List<String> skus = listingSkus.stream().map(listingSku -> listings.hubSku(target, listingSku)).toList();
         transaction.executeWithoutResult(s -> store.failed(channel, skus, reason, retryAt, true));
     }
 
@@ -135,13 +139,17 @@ public class StockSync implements StockFeedback {
         if (pushed.isEmpty()) {
             return 0;
         }
-        List<String> ids = pushed.stream().map(Channel::id).toList();
         return transaction.execute(status -> {
             Instant now = clock.instant();
             int count = 0;
             for (String sku : skus) {
-                Map<String, Long> current = store.lock(sku, ids, now);
-                for (Map.Entry<String, Long> ats : availableToSell.onChannels(pushed, sku).entrySet()) {
+                // Only the channels that list the sku merchant-fulfilled (or whose listings the hub does not know).
+                List<Channel> listing = pushed.stream().filter(channel -> listings.pushes(channel, sku)).toList();
+                if (listing.isEmpty()) {
+                    continue;
+                }
+                Map<String, Long> current = store.lock(sku, listing.stream().map(Channel::id).toList(), now);
+                for (Map.Entry<String, Long> ats : availableToSell.onChannels(listing, sku).entrySet()) {
                     if (!ats.getValue().equals(current.get(ats.getKey()))) {
                         count += store.desire(ats.getKey(), sku, ats.getValue(), urgentAt, now) ? 1 : 0;
                     }

@@ -34,7 +34,7 @@ class ChannelRegistryTest {
     }
 
     private static ChannelConfig channel(List<String> served, Buffer buffer, ConnectorConfig connector, StockSinkConfig sink) {
-        return new ChannelConfig(null, null, served, buffer, null, null, null, connector, sink, null, null);
+        return new ChannelConfig(null, null, served, buffer, null, null, null, null, connector, sink, null, null);
     }
 
     private static ConnectorConfig webhook(Map<String, Object> properties) {
@@ -113,7 +113,7 @@ class ChannelRegistryTest {
     void misspeltKeysInChannelsYamlAreNamedNotIgnored() {
         assertThat(ChannelKeys.problem("orderhub.channels.shop.stokSink.rate"))
                 .isEqualTo("unknown key \"stokSink\" of channel shop (did you mean \"stockSink\"?) (known: name, kind, "
-                        + "locations, buffer, maxAvailable, skuBuffers, skus, connector, stockSink, webhook, fulfilmentTarget)");
+                        + "locations, buffer, maxAvailable, skuBuffers, skus, listings, connector, stockSink, webhook, fulfilmentTarget)");
         assertThat(ChannelKeys.problem("orderhub.channels.shop.stock-sink.batchsize")).isNull();
         assertThat(ChannelKeys.problem("orderhub.channels.shop.stockSink.batchSise")).contains("did you mean \"batchSize\"");
         assertThat(ChannelKeys.problem("orderhub.channels.shop.connector.nmae")).contains("did you mean \"name\"");

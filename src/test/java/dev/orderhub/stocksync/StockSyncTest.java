@@ -67,6 +67,11 @@ class StockSyncTest {
         sink(registry, "flaky", 50, 50, 1);
         sink(registry, "batched", 5, 1, 3);
         sink(registry, "misconfigured", 50, 50, 1);
+        // A channel that lists its listings in channels.yaml: one the seller ships, one the channel does (FBB).
+        sink(registry, "listed", 50, 50, 10);
+        registry.add("orderhub.channels.listed.listings.L-OWN.sku", () -> "LISTED-OWN");
+        registry.add("orderhub.channels.listed.listings.L-FBB.sku", () -> "LISTED-FBB");
+        registry.add("orderhub.channels.listed.listings.L-FBB.fulfilled-by", () -> "CHANNEL");
         registry.add("orderhub.stock-sync.retry-budget", () -> "4");
         registry.add("orderhub.channels.mapped.skus.L-STOCK", () -> "HUB-MAPPED");
         registry.add("orderhub.default-buffer.units", () -> "0");
@@ -475,6 +480,19 @@ class StockSyncTest {
         await().atMost(Duration.ofSeconds(10)).until(() -> "RESERVED".equals(hub.get("/api/orders/" + waiting).text("status")));
         awaitShown("shop", sku, 1);
         assertThat(remote.received("shop", sku)).extracting(RecordingStockOut.Received::quantity).doesNotContain(3L);
+    }
+
+    @Test
+    void aChannelWithKnownListingsIsPushedOnlyItsMerchantFulfilledOnesUnderTheirListingSku() {
+        hub.setStock("LISTED-FBB", "main", 5);
+        hub.setStock("LISTED-OWN", "main", 6);
+        hub.setStock(sku, "main", 2); // not listed on that channel at all
+
+        awaitShown("listed", "L-OWN", 6);
+        awaitShown("shop", sku, 2);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() ->
+                remote.calls("listed").stream().noneMatch(c -> c.carries("L-FBB") || c.carries("LISTED-FBB") || c.carries(sku)));
+        assertThat(remote.shown("shop", "LISTED-FBB")).as("a channel whose listings are not known gets every sku").isEqualTo(5);
     }
 
     @Test

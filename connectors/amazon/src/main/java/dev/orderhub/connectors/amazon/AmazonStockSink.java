@@ -10,6 +10,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import dev.orderhub.connector.ChannelUnusable;
 import dev.orderhub.connector.RetryLater;
 import dev.orderhub.connector.StockOut;
 import dev.orderhub.connector.http.HttpAnswer;
@@ -67,7 +68,7 @@ public class AmazonStockSink implements StockOut {
     public Pushed push(String channel, List<ListingQuantity> batch, String idempotencyKey) {
         AmazonAccounts.Account account = accounts.get(channel);
         if (account.sellerId() == null) {
-            throw new IllegalStateException("channel " + channel + " has no sellerId to update its listings with "
+            throw new ChannelUnusable("channel " + channel + " has no sellerId to update its listings with "
                     + "(orderhub.channels." + channel + ".connector.properties.sellerId)");
         }
         List<ItemResult> results = new ArrayList<>();

@@ -47,6 +47,7 @@ class AmazonBenchmark {
     @DynamicPropertySource
     static void account(DynamicPropertyRegistry registry) {
         STUB.registerAccount(registry, CHANNEL, 100);
+        registry.add("orderhub.channels." + CHANNEL + ".stock-sink.enabled", () -> "false"); // orders and tracking only
     }
 
     @Autowired

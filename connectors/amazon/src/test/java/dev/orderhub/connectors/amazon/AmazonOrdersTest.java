@@ -93,6 +93,12 @@ class AmazonOrdersTest {
     ChannelClients clients;
 
     @Autowired
+    dev.orderhub.listing.ListingRefresh listingRefresh;
+
+    @Autowired
+    dev.orderhub.stocksync.StockSync stockSync;
+
+    @Autowired
     dev.orderhub.order.ShipmentConfirmations confirmations;
 
     @Autowired
@@ -476,9 +482,17 @@ class AmazonOrdersTest {
         assertRequestsMatchTheSpec();
     }
 
+    /** What route listings-refresh does: read every channel's listings, push what became listed. */
+    private void refreshListings() {
+        listingRefresh.refreshAll().forEach(stockSync::recompute);
+    }
+
     @Test
     void aStockChangeReachesTheListingThroughPatchListingsItemAndAnInvalidOneIsAnException() {
         String sku = "LST-" + run;
+        STUB.list(sku, "DEFAULT", true);
+        STUB.list("LST-BAD-" + run, "DEFAULT", true);
+        refreshListings();
         hub.setStock(sku, "main", 12);
         await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(12).equals(STUB.listing(sku)));
 
@@ -489,6 +503,34 @@ class AmazonOrdersTest {
                 .body().contains(invalid));
         assertThat(hub.get("/api/exceptions?source=channel:" + CHANNEL + ":stock-push").body())
                 .contains("90220 The listing for this SKU is suppressed.");
+        assertRequestsMatchTheSpec();
+    }
+
+    @Test
+    void onlyMerchantListingsAreGivenAQuantityAnFbaOneNeverAndANewListingGetsItsValueAtOnce() {
+        String merchant = "MFN-" + run;
+        String fba = "FBA-" + run;
+        String later = "NEW-" + run;
+        STUB.list(merchant, "DEFAULT", true);
+        STUB.list(fba, "AMAZON_EU", true);
+        hub.setStock(merchant, "main", 7);
+        hub.setStock(fba, "main", 9); // the seller also holds some at home: it must not reach the FBA listing
+        hub.setStock(later, "main", 4);
+
+        refreshListings();
+
+        await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(7).equals(STUB.listing(merchant)));
+        hub.setStock(fba, "main", 11);
+        await().during(Duration.ofSeconds(2)).atMost(Duration.ofSeconds(5)).until(() -> STUB.listing(fba) == null);
+        assertThat(STUB.listing(later)).as("not listed on Amazon yet: nothing pushed").isNull();
+        assertThat(jdbc.sql("SELECT fulfilled_by FROM listings WHERE channel = :c AND listing_sku = :s").param("c", CHANNEL)
+                .param("s", fba).query(String.class).single()).isEqualTo("CHANNEL");
+
+        // The seller lists it: its value goes out with the next listings read, with no stock change.
+        STUB.list(later, "DEFAULT", false);
+        refreshListings();
+        await().atMost(Duration.ofSeconds(20)).until(() -> Long.valueOf(4).equals(STUB.listing(later)));
+        assertThat(STUB.listing(fba)).isNull();
         assertRequestsMatchTheSpec();
     }
 

@@ -59,6 +59,8 @@ public final class SpApiStub implements AutoCloseable {
     private final List<Confirmation> confirmations = new CopyOnWriteArrayList<>();
     private final Map<String, Integer> fba = new java.util.concurrent.ConcurrentSkipListMap<>();
     private final Map<String, Long> listings = new ConcurrentHashMap<>();
+    /** sku -> {fulfillmentChannelCode, status}, in the order listed. */
+    private final Map<String, String[]> offers = java.util.Collections.synchronizedMap(new LinkedHashMap<>());
     private final Map<String, String> invalidListings = new ConcurrentHashMap<>();
     private final Map<String, String> feedRejects = new ConcurrentHashMap<>();
     private final Map<String, String> documents = new ConcurrentHashMap<>();
@@ -277,6 +279,15 @@ public final class SpApiStub implements AutoCloseable {
     /** The quantity Amazon shows for a seller sku (set by patchListingsItem or a processed feed). */
     public Long listing(String sellerSku) {
         return listings.get(sellerSku);
+    }
+
+    /**
+     * The seller has this listing, as searchListingsItems answers it: fulfilled through
+     * {@code fulfillmentChannelCode} (DEFAULT: the merchant; AMAZON_EU: FBA), BUYABLE or only
+     * DISCOVERABLE.
+     */
+    public void list(String sellerSku, String fulfillmentChannelCode, boolean buyable) {
+        offers.put(sellerSku, new String[] {fulfillmentChannelCode, buyable ? "BUYABLE" : "DISCOVERABLE"});
     }
 
     /** patchListingsItem for this sku answers INVALID with this issue. */
@@ -562,6 +573,10 @@ public final class SpApiStub implements AutoCloseable {
                 return;
             }
             String[] parts = exchange.getRequestURI().getPath().substring("/listings/2021-08-01/items/".length()).split("/", 2);
+            if (parts.length == 1 && exchange.getRequestMethod().equals("GET")) {
+                searchListingsItems(exchange);
+                return;
+            }
             String sku = URLDecoder.decode(parts[1], StandardCharsets.UTF_8);
             ObjectNode answer = JSON.createObjectNode().put("sku", sku).put("submissionId", "sub-" + feedSerial.incrementAndGet());
             if (invalidListings.containsKey(sku)) {
@@ -577,6 +592,40 @@ public final class SpApiStub implements AutoCloseable {
             }
             answer(exchange, 200, answer.toString());
         }
+    }
+
+    /** ItemSearchResults: numberOfResults, items (sku, summaries, fulfillmentAvailability), pagination by offset. */
+    private void searchListingsItems(HttpExchange exchange) throws IOException {
+        Map<String, String> query = parse(exchange.getRequestURI().getRawQuery());
+        int size = Math.min(20, Integer.parseInt(query.getOrDefault("pageSize", "10")));
+        int offset = Integer.parseInt(query.getOrDefault("pageToken", "0"));
+        String marketplace = query.getOrDefault("marketplaceIds", "A1PA6795UKMFR9").split(",")[0];
+        List<Map.Entry<String, String[]>> all;
+        synchronized (offers) {
+            all = List.copyOf(offers.entrySet());
+        }
+        ObjectNode body = JSON.createObjectNode();
+        body.put("numberOfResults", all.size());
+        ArrayNode items = body.putArray("items");
+        String now = Instant.now().truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        for (Map.Entry<String, String[]> offer : all.subList(Math.min(offset, all.size()), Math.min(offset + size, all.size()))) {
+            ObjectNode item = items.addObject().put("sku", offer.getKey());
+            ObjectNode summary = item.putArray("summaries").addObject();
+            summary.put("marketplaceId", marketplace).put("asin", "B0STUB" + Math.abs(offer.getKey().hashCode() % 10000))
+                    .put("productType", "PRODUCT").put("conditionType", "new_new").put("itemName", "Stub " + offer.getKey())
+                    .put("createdDate", now).put("lastUpdatedDate", now);
+            summary.putArray("status").add(offer.getValue()[1]);
+            ObjectNode availability = item.putArray("fulfillmentAvailability").addObject()
+                    .put("fulfillmentChannelCode", offer.getValue()[0]);
+            Long quantity = listings.get(offer.getKey());
+            if (quantity != null && "DEFAULT".equals(offer.getValue()[0])) {
+                availability.put("quantity", quantity);
+            }
+        }
+        if (offset + size < all.size()) {
+            body.putObject("pagination").put("nextToken", Integer.toString(offset + size));
+        }
+        answer(exchange, 200, body.toString());
     }
 
     private void feeds(HttpExchange exchange) throws IOException {
