@@ -32,6 +32,9 @@ final class ChannelKeys {
             "stocksink", ChannelProperties.StockSinkConfig.class,
             "webhook", ChannelProperties.WebhookConfig.class);
 
+    /** Channel keys other parts of the hub bind from the same map (privacy.PrivacyProperties). */
+    private static final Set<String> READ_ELSEWHERE = Set.of("personalDataRetentionDays");
+
     private ChannelKeys() {
     }
 
@@ -67,6 +70,9 @@ final class ChannelKeys {
             return unknown(parts[3], ChannelProperties.LocationConfig.class, "location " + parts[2]);
         }
         String field = parts[3];
+        if (parts.length == 4 && READ_ELSEWHERE.stream().anyMatch(k -> normal(k).equals(normal(field)))) {
+            return null;
+        }
         String problem = unknown(field, ChannelProperties.ChannelConfig.class, "channel " + parts[2]);
         if (problem != null || parts.length < 5) {
             return problem;
@@ -90,6 +96,9 @@ final class ChannelKeys {
     private static String unknown(String key, Class<?> record, String what) {
         Set<String> known = new LinkedHashSet<>();
         Arrays.stream(record.getRecordComponents()).map(RecordComponent::getName).forEach(known::add);
+        if (record == ChannelProperties.ChannelConfig.class) {
+            known.addAll(READ_ELSEWHERE);
+        }
         String bare = key.replaceAll("\\[\\d+]$", "");
         if (known.stream().anyMatch(k -> normal(k).equals(normal(bare)))) {
             return null;

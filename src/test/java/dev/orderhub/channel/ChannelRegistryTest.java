@@ -113,7 +113,9 @@ class ChannelRegistryTest {
     void misspeltKeysInChannelsYamlAreNamedNotIgnored() {
         assertThat(ChannelKeys.problem("orderhub.channels.shop.stokSink.rate"))
                 .isEqualTo("unknown key \"stokSink\" of channel shop (did you mean \"stockSink\"?) (known: name, kind, "
-                        + "locations, buffer, maxAvailable, skuBuffers, skus, listings, connector, stockSink, webhook, fulfilmentTarget)");
+                        + "locations, buffer, maxAvailable, skuBuffers, skus, listings, connector, stockSink, webhook, fulfilmentTarget, "
+                        + "personalDataRetentionDays)");
+        assertThat(ChannelKeys.problem("orderhub.channels.shop.personal-data-retention-days")).isNull();
         assertThat(ChannelKeys.problem("orderhub.channels.shop.stock-sink.batchsize")).isNull();
         assertThat(ChannelKeys.problem("orderhub.channels.shop.stockSink.batchSise")).contains("did you mean \"batchSize\"");
         assertThat(ChannelKeys.problem("orderhub.channels.shop.connector.nmae")).contains("did you mean \"name\"");
