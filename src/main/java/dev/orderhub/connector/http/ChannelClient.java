@@ -119,6 +119,7 @@ public final class ChannelClient {
                 String failure;
                 Duration wait;
                 boolean notProcessed; // the remote surely did nothing with it: safe to send again
+                Duration remoteAsked = null; // a wait the remote asked for (Retry-After, a rate window's reset)
                 try {
                     HttpAnswer answer = exchange(policy, call, uri, body, withToken, label);
                     Duration asked = learnLimits(policy, bucket, answer);
@@ -129,6 +130,7 @@ public final class ChannelClient {
                     lastRetried = answer;
                     notProcessed = answer.status() == 429;
                     failure = label + ": " + answer.status();
+                    remoteAsked = asked;
                     wait = asked != null ? asked : backoff(policy, attempt);
                     if (answer.status() == 429 || asked != null) {
                         buckets.blockUntil(bucket, clock.millis() + wait.toMillis());
@@ -155,7 +157,8 @@ public final class ChannelClient {
                 if (!repeatable && !notProcessed) {
                     // A POST or PATCH without an idempotency key may have been applied before it
                     // failed: sending it again could do it twice. The caller decides (it can ask first).
-                    throw retryLater(policy, wait, failure + "; not sent again: " + call.method()
+                    // The caller's own backoff applies, unless the remote asked for a wait.
+                    throw retryLater(policy, remoteAsked == null ? Duration.ZERO : remoteAsked, failure + "; not sent again: " + call.method()
                             + " without an idempotency key may already have been applied", lastRetried);
                 }
                 if (attempt >= policy.maxAttempts()) {
