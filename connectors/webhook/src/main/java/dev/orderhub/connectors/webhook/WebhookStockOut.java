@@ -32,8 +32,9 @@ import org.springframework.stereotype.Component;
  * webhook-stock-sink Kamelet (one route per channel, its properties as parameters) and the
  * HTTP answer becomes the typed result. 2xx: every item accepted except those the body lists
  * under {@code rejected}; 429 or 503 with Retry-After, or an exhausted X-RateLimit window:
- * throttled for as long as the remote asked; any other status or a network failure: a failure
- * the hub retries with backoff.
+ * throttled for as long as the remote asked; 401 or 403: the channel is unusable as configured
+ * (its token is refused); any other status or a network failure: a failure the hub retries
+ * with backoff.
  */
 @Component("webhookStockOut")
 public class WebhookStockOut implements StockOut {
@@ -111,6 +112,11 @@ public class WebhookStockOut implements StockOut {
             return new Pushed(results, Duration.ofMillis(wait));
         }
         String error = "HTTP " + status + (text == null || text.isBlank() ? "" : ": " + (text.length() > 200 ? text.substring(0, 200) : text));
+        if (status == 401 || status == 403) {
+            // The remote refuses the channel's token: no retry helps until a person fixes it.
+            throw new ChannelUnusable("channel " + channel + ": the endpoint refused the credentials (" + error
+                    + "); check orderhub.channels." + channel + ".connector.properties.authorizationToken");
+        }
         if (status == 429 || wait > 0) {
             throw new RetryLater(Duration.ofMillis(Math.max(wait, 1000)), error);
         }
