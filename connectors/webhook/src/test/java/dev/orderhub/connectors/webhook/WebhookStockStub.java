@@ -34,6 +34,9 @@ public final class WebhookStockStub implements AutoCloseable {
     }
 
     private final HttpServer server;
+    /** Every request and answer, and scripted faults ahead of the handler: for the conformance suite. */
+    final dev.orderhub.conformance.StubTap tap = new dev.orderhub.conformance.StubTap(
+            status -> "{\"error\":\"scripted HTTP " + status + "\"}");
     private final List<Received> received = new CopyOnWriteArrayList<>();
     private final Map<String, Received> latest = new ConcurrentHashMap<>();
     private final AtomicInteger requests = new AtomicInteger();
@@ -64,7 +67,7 @@ public final class WebhookStockStub implements AutoCloseable {
 
     public WebhookStockStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/", this::handle);
+        tap.on(server.createContext("/", this::handle));
         server.setExecutor(Executors.newFixedThreadPool(8, r -> {
             Thread thread = new Thread(r, "webhook-stub");
             thread.setDaemon(true);
