@@ -48,6 +48,9 @@ public final class SpApiStub implements AutoCloseable {
     }
 
     private final HttpServer server;
+    /** Every request and answer, and scripted faults (as SP-API's ErrorList) ahead of the handlers: for the conformance suite. */
+    final dev.orderhub.conformance.StubTap tap = new dev.orderhub.conformance.StubTap(status -> errors(
+            status == 429 ? "QuotaExceeded" : status >= 500 ? "InternalFailure" : "InvalidInput", "Scripted HTTP " + status + ".", null));
     private final Map<String, ObjectNode> orders = new ConcurrentHashMap<>();
     private final Map<String, Instant> tokens = new ConcurrentHashMap<>();
     private final List<Request> requests = new CopyOnWriteArrayList<>();
@@ -77,15 +80,15 @@ public final class SpApiStub implements AutoCloseable {
 
     public SpApiStub() throws IOException {
         server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-        server.createContext("/auth/o2/token", this::token);
-        server.createContext("/orders/2026-01-01/orders", sandboxFirst(this::searchOrders));
-        server.createContext("/orders/v0/orders/", sandboxFirst(this::confirmShipment));
-        server.createContext("/fba/inventory/v1/summaries", sandboxFirst(this::inventorySummaries));
-        server.createContext("/listings/2021-08-01/items/", sandboxFirst(this::patchListingsItem));
-        server.createContext("/fba/outbound/2020-07-01/", sandboxFirst(this::mcf));
-        server.createContext("/feeds/2021-06-30/", sandboxFirst(this::feeds));
-        server.createContext("/upload/", this::upload);
-        server.createContext("/download/", this::download);
+        tap.on(server.createContext("/auth/o2/token", this::token));
+        tap.on(server.createContext("/orders/2026-01-01/orders", sandboxFirst(this::searchOrders)));
+        tap.on(server.createContext("/orders/v0/orders/", sandboxFirst(this::confirmShipment)));
+        tap.on(server.createContext("/fba/inventory/v1/summaries", sandboxFirst(this::inventorySummaries)));
+        tap.on(server.createContext("/listings/2021-08-01/items/", sandboxFirst(this::patchListingsItem)));
+        tap.on(server.createContext("/fba/outbound/2020-07-01/", sandboxFirst(this::mcf)));
+        tap.on(server.createContext("/feeds/2021-06-30/", sandboxFirst(this::feeds)));
+        tap.on(server.createContext("/upload/", this::upload));
+        tap.on(server.createContext("/download/", this::download));
         server.setExecutor(Executors.newFixedThreadPool(8));
         server.start();
     }

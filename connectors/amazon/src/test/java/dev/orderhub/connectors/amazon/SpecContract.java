@@ -101,6 +101,54 @@ final class SpecContract {
         return problems;
     }
 
+    /**
+     * What is wrong with an answer against the spec: its status must be one the operation
+     * declares (or a {@code default}), and its body must follow that response's schema (a
+     * response without a schema has no body).
+     */
+    List<String> answerProblems(String method, String path, int status, String body) {
+        List<String> problems = new ArrayList<>();
+        JsonNode operation = operation(method, path);
+        String what = method + " " + path + " answered " + status;
+        if (operation == null) {
+            problems.add(method + " " + path + ": no such operation in the spec");
+            return problems;
+        }
+        JsonNode response = operation.path("responses").get(String.valueOf(status));
+        if (response == null) {
+            response = operation.path("responses").get("default");
+        }
+        if (response == null) {
+            problems.add(what + ": the spec declares no such status (" + operation.path("responses").properties().stream()
+                    .map(Map.Entry::getKey).toList() + ")");
+            return problems;
+        }
+        if (!response.has("schema")) {
+            if (body != null && !body.isBlank()) {
+                problems.add(what + ": the spec's response has no body, the answer has one");
+            }
+            return problems;
+        }
+        try {
+            schemaProblems(what, response.path("schema"), new ObjectMapper().readTree(body == null ? "" : body), problems);
+        } catch (IOException e) {
+            problems.add(what + ": the body is not JSON");
+        }
+        return problems;
+    }
+
+    private JsonNode operation(String method, String path) {
+        JsonNode operation = null;
+        for (Iterator<Map.Entry<String, JsonNode>> paths = spec.path("paths").fields(); paths.hasNext(); ) {
+            Map.Entry<String, JsonNode> entry = paths.next();
+            if (path.matches(entry.getKey().replaceAll("\\{[^}]+}", "[^/]+"))) {
+                JsonNode candidate = entry.getValue().get(method.toLowerCase());
+                operation = candidate != null ? candidate : operation;
+            }
+        }
+        return operation;
+    }
+
     /** A JSON value against a Swagger 2.0 schema: $ref, required properties, unknown properties, types, enums, formats. */
     private void schemaProblems(String where, JsonNode schema, JsonNode value, List<String> problems) {
         if (schema.has("$ref")) {
