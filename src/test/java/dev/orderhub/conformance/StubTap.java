@@ -41,6 +41,8 @@ public final class StubTap extends Filter {
 
     private final List<Exchange> exchanges = new CopyOnWriteArrayList<>();
     private final Queue<Fault> faults = new ConcurrentLinkedQueue<>();
+    /** Requests arrived but not recorded yet: the client may hold the answer before the handler thread records it. */
+    private final java.util.concurrent.atomic.AtomicInteger inFlight = new java.util.concurrent.atomic.AtomicInteger();
     private final IntFunction<String> errorBody;
 
     /** @param errorBody the body of a scripted error answer, as the remote writes its errors */
@@ -65,13 +67,16 @@ public final class StubTap extends Filter {
         faults.clear();
     }
 
+    /** Every exchange so far, once those in flight are recorded. */
     public List<Exchange> exchanges() {
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(5)).pollInterval(java.time.Duration.ofMillis(10))
+                .until(() -> inFlight.get() == 0);
         return List.copyOf(exchanges);
     }
 
-    /** A mark for {@link #since(int)}. */
+    /** A mark for {@link #since(int, Predicate)}, once the exchanges in flight are recorded. */
     public int mark() {
-        return exchanges.size();
+        return exchanges().size();
     }
 
     /** The exchanges recorded after the mark, matching {@code calls}. */
@@ -113,6 +118,7 @@ public final class StubTap extends Filter {
                 original.close();
             }
         });
+        inFlight.incrementAndGet();
         try {
             Fault fault = take(call);
             if (fault == null) {
@@ -133,6 +139,7 @@ public final class StubTap extends Filter {
             exchange.getResponseHeaders().forEach((name, values) -> answerHeaders.put(name.toLowerCase(), values.get(0)));
             exchanges.add(new Exchange(at, call, exchange.getResponseCode(), answerHeaders,
                     answer.toString(StandardCharsets.UTF_8)));
+            inFlight.decrementAndGet();
         }
     }
 
