@@ -19,7 +19,8 @@ import org.junit.jupiter.api.Test;
 /** What config/channels.yaml may say, checked at start-up against the installed connectors. */
 class ChannelRegistryTest {
 
-    private static final ConnectorManifests CONNECTORS = ConnectorManifests.discover(Path.of("connectors"));
+    private static final ConnectorManifests CONNECTORS = ConnectorManifests.discover(Path.of("src/test/resources/manifest/connectors"));
+    // testshop: stock-out, url required, stock-push rate 2, burst 1, batch 100 (core tests use no real connector folder)
 
     private static Map<String, LocationConfig> locations() {
         Map<String, LocationConfig> locations = new LinkedHashMap<>();
@@ -38,7 +39,7 @@ class ChannelRegistryTest {
     }
 
     private static ConnectorConfig webhook(Map<String, Object> properties) {
-        return new ConnectorConfig("webhook", properties);
+        return new ConnectorConfig("testshop", properties);
     }
 
     @Test
@@ -53,7 +54,7 @@ class ChannelRegistryTest {
 
         Channel amazon = registry.channel("amazon-de").orElseThrow();
         assertThat(amazon.buffer()).isEqualTo(new Buffer(1L, 0));
-        assertThat(amazon.stockSink().rate()).isEqualTo(5.0);
+        assertThat(amazon.stockSink().rate()).isEqualTo(2.0);
         assertThat(amazon.stockSink().batchSize()).isEqualTo(100);
         assertThat(registry.channel("shop").orElseThrow().buffer()).isEqualTo(new Buffer(0L, 10));
         assertThat(registry.channel("pos").orElseThrow().buffer()).isEqualTo(new Buffer(0L, 0));
@@ -80,7 +81,7 @@ class ChannelRegistryTest {
                 .hasMessageContaining("unknown connector \"carrier-pigeon\"");
         assertThatThrownBy(() -> new ChannelRegistry(new ChannelProperties(locations(),
                 Map.of("x", channel(List.of("main"), null, webhook(Map.of()))), null), CONNECTORS))
-                .hasMessageContaining("x.connector.properties.url: missing: connector webhook needs it");
+                .hasMessageContaining("x.connector.properties.url: missing: connector testshop needs it");
         assertThatThrownBy(() -> new ChannelRegistry(new ChannelProperties(locations(),
                 Map.of("x", channel(List.of("main"), null, null, new StockSinkConfig(null, null, 2.0, null))), null), CONNECTORS))
                 .hasMessageContaining("x.stockSink: the channel names no connector to push stock through");
@@ -102,7 +103,7 @@ class ChannelRegistryTest {
         ChannelRegistry registry = new ChannelRegistry(new ChannelProperties(locations(), channels, null), CONNECTORS);
 
         assertThat(registry.pushedChannels()).extracting(Channel::id).containsExactly("on", "tuned");
-        assertThat(registry.channel("off").orElseThrow().usesConnector("webhook")).isTrue();
+        assertThat(registry.channel("off").orElseThrow().usesConnector("testshop")).isTrue();
         Channel.StockSink tuned = registry.channel("tuned").orElseThrow().stockSink();
         assertThat(tuned.rate()).isEqualTo(2.0);
         assertThat(tuned.burst()).isEqualTo(3.0);

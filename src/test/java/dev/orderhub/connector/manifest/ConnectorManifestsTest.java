@@ -51,24 +51,22 @@ class ConnectorManifestsTest {
     Path connectors;
 
     @Test
-    void theRealManifestsAreReadAndValid() {
+    void everyInstalledManifestIsReadAndValid() throws IOException {
+        // Whatever folders are installed (a connector's own tests check what its manifest says).
         ConnectorManifests manifests = ConnectorManifests.discover(ConnectorManifests.DEFAULT_DIRECTORY);
 
-        // every folder under connectors/ (adding one must not break this test), in folder order
-        assertThat(manifests.all()).extracting(ConnectorManifest::name).contains("amazon", "webhook").isSorted();
-        ConnectorManifest amazon = manifests.get("amazon").orElseThrow();
-        assertThat(amazon.kind()).isEqualTo(ConnectorKind.MARKETPLACE);
-        assertThat(amazon.capabilities()).contains(Capability.ORDERS_IN, Capability.STOCK_OUT, Capability.FULFILMENT_TARGET);
-        assertThat(amazon.whyNot(Capability.RETURNS)).hasValueSatisfying(reason -> assertThat(reason).isNotBlank());
-        assertThat(amazon.operation("searchOrders").orElseThrow().rate()).isEqualTo(0.0056);
-        assertThat(amazon.operation("searchOrders").orElseThrow().maxBackoff()).isEqualTo(Duration.ofSeconds(8));
-        assertThat(amazon.operation("stock-push").orElseThrow().batch()).isEqualTo(1000);
-        assertThat(amazon.stockSinkEndpoint()).as("Amazon's stock out is its StockOut bean").isEmpty();
-        assertThat(amazon.property("clientSecret").orElseThrow().secret()).isTrue();
-        ConnectorManifest webhook = manifests.get("webhook").orElseThrow();
-        assertThat(webhook.stockSinkEndpoint()).hasValue("kamelet:webhook-stock-sink");
-        assertThat(webhook.operation("stock-push").orElseThrow().burst()).isEqualTo(1);
-        assertThat(webhook.property("url").orElseThrow().required()).isTrue();
+        assertThat(manifests.all()).extracting(ConnectorManifest::name).isSorted();
+        try (var folders = Files.list(ConnectorManifests.DEFAULT_DIRECTORY)) {
+            assertThat(manifests.all()).extracting(ConnectorManifest::name).containsExactlyElementsOf(folders
+                    .filter(f -> Files.isRegularFile(f.resolve("connector.yaml"))).map(f -> f.getFileName().toString()).sorted()
+                    .toList());
+        }
+        for (ConnectorManifest manifest : manifests.all()) {
+            for (Capability capability : Capability.values()) {
+                assertThat(manifest.can(capability) || manifest.whyNot(capability).filter(r -> !r.isBlank()).isPresent())
+                        .as(manifest.name() + ": " + capability.id() + " declared or lacked with a reason").isTrue();
+            }
+        }
     }
 
     @Test
@@ -307,13 +305,13 @@ class ConnectorManifestsTest {
     }
 
     @Test
-    void anUnknownConnectorIsNamedWithTheNearestInstalledOne() {
-        ConnectorManifests installed = ConnectorManifests.discover(ConnectorManifests.DEFAULT_DIRECTORY);
+    void anUnknownConnectorIsNamedWithTheNearestInstalledOne() throws IOException {
+        write("myshop", VALID);
+        ConnectorManifests installed = ConnectorManifests.discover(connectors);
 
-        assertProblems(() -> installed.require("amazn", "config/channels.yaml: orderhub.channels.amazon-de.connector"),
-                "config/channels.yaml: orderhub.channels.amazon-de.connector: unknown connector \"amazn\" (did you mean \"amazon\"?)"
-                        + " (installed under connectors: " + String.join(", ", installed.all().stream()
-                        .map(ConnectorManifest::name).toList()) + ")");
+        assertProblems(() -> installed.require("myshp", "config/channels.yaml: orderhub.channels.shop-de.connector"),
+                "config/channels.yaml: orderhub.channels.shop-de.connector: unknown connector \"myshp\" (did you mean \"myshop\"?)"
+                        + " (installed under " + connectors + ": myshop)");
     }
 
     private Path write(String folder, String manifest) throws IOException {

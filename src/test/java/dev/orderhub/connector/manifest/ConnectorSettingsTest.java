@@ -201,19 +201,6 @@ class ConnectorSettingsTest {
         assertThat(WrittenValues.of(environment, "orderhub.channels.myshop.connector.properties").written("token")).isEmpty();
     }
 
-    @Test
-    void theRealWebhookManifestTakesAChannelsStockSinkProperties() {
-        ConnectorManifests installed = ConnectorManifests.discover(ConnectorManifests.DEFAULT_DIRECTORY);
-
-        ConnectorSettings settings = installed.settings("webhook", "myshop", SOURCE,
-                Map.of("url", "https://myshop.example.com/hub/stock", "authorizationToken", "t0k3n"),
-                WrittenValues.of(Map.of("authorizationToken", "${MYSHOP_STOCK_TOKEN}")));
-
-        assertThat(settings.asParameters()).containsExactly(Map.entry("url", "https://myshop.example.com/hub/stock"),
-                Map.entry("authorizationToken", "t0k3n"), Map.entry("responseTimeout", "10000"));
-        assertThat(settings.allowedHosts()).containsExactly("myshop.example.com");
-        assertThat(settings.toString()).doesNotContain("t0k3n");
-    }
 
     private static ConnectorSettings validate(Map<String, ?> properties) {
         return ConnectorSettings.validate(TESTSHOP, "myshop", SOURCE, properties, WrittenValues.unknown());

@@ -21,8 +21,7 @@ class KameletLintTest {
             kamelets = files.filter(f -> f.getFileName().toString().endsWith(".kamelet.yaml")).sorted().toList();
         }
 
-        assertThat(kamelets).extracting(f -> f.getFileName().toString())
-                .contains("webhook-stock-sink.kamelet.yaml");
+        // Whichever folders are installed (each connector's conformance test lints its own too).
         for (Path kamelet : kamelets) {
             assertThat(KameletLint.lint(kamelet)).as(kamelet.toString()).isEmpty();
         }
