@@ -1,12 +1,9 @@
 package dev.orderhub.connectors.amazon;
 
-import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
-
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orderhub.connector.http.HttpAnswer;
 import dev.orderhub.connector.http.HttpCall;
-import dev.orderhub.connector.http.OperationPolicy;
+import dev.orderhub.connector.http.DeclaredPolicies;
 import dev.orderhub.connector.manifest.ConnectorManifests;
 import org.springframework.stereotype.Component;
 
@@ -35,17 +32,10 @@ public class SpApiClient {
         }
     }
 
-    private final ConnectorManifests manifests;
-    private final Map<String, OperationPolicy> policies = new ConcurrentHashMap<>();
+    private final DeclaredPolicies policies;
 
     public SpApiClient(ConnectorManifests manifests) {
-        this.manifests = manifests;
-    }
-
-    /** The operation's policy as the manifest declares it (read at the first call: a hub may run with another connectors folder). */
-    OperationPolicy policy(String operation) {
-        return policies.computeIfAbsent(operation, o -> OperationPolicy.declared(manifests.get(AmazonAccounts.CONNECTOR)
-                .orElseThrow(() -> new IllegalStateException("connectors/amazon/connector.yaml is not installed")), o));
+        this.policies = new DeclaredPolicies(manifests, AmazonAccounts.CONNECTOR);
     }
 
     /**
@@ -72,7 +62,7 @@ public class SpApiClient {
      * @throws dev.orderhub.connector.http.RetryLater throttled, 5xx or unreachable after the operation's attempts
      */
     public HttpAnswer call(AmazonAccounts.Account account, String operation, HttpCall call) {
-        return account.client().send(policy(operation), call);
+        return account.client().send(policies.get(operation), call);
     }
 
     /** Amazon's first error ({"errors": [{"code", "message", "details"}]}), else the body's start. */

@@ -3,7 +3,6 @@ package dev.orderhub.connectors.template;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.ConcurrentHashMap;
 
 import dev.orderhub.connector.ChannelSettings;
 import dev.orderhub.connector.ChannelUnusable;
@@ -12,6 +11,7 @@ import dev.orderhub.connector.http.ChannelAccount;
 import dev.orderhub.connector.http.ChannelClient;
 import dev.orderhub.connector.http.ChannelClients;
 import dev.orderhub.connector.http.Credentials;
+import dev.orderhub.connector.http.DeclaredPolicies;
 import dev.orderhub.connector.http.HttpAnswer;
 import dev.orderhub.connector.http.HttpCall;
 import dev.orderhub.connector.http.OperationPolicy;
@@ -34,11 +34,10 @@ public class TemplateAccounts {
     }
 
     private final Map<String, Account> accounts = new LinkedHashMap<>();
-    private final ConnectorManifests manifests;
-    private final Map<String, OperationPolicy> policies = new ConcurrentHashMap<>();
+    private final DeclaredPolicies policies;
 
     public TemplateAccounts(ChannelSettings settings, ChannelClients clients, ConnectorManifests manifests) {
-        this.manifests = manifests;
+        this.policies = new DeclaredPolicies(manifests, CONNECTOR);
         for (String channel : settings.channels(CONNECTOR)) {
             ConnectorSettings properties = settings.settings(CONNECTOR, channel).orElseThrow();
             ChannelAccount account = ChannelAccount.of(CONNECTOR, channel, properties.getUri("endpoint").orElseThrow(),
@@ -68,8 +67,7 @@ public class TemplateAccounts {
      * @throws dev.orderhub.connector.RetryLater throttled or failing after the operation's attempts
      */
     HttpAnswer send(Account account, String operation, HttpCall call) {
-        OperationPolicy policy = policies.computeIfAbsent(operation, o -> OperationPolicy.declared(
-                manifests.get(CONNECTOR).orElseThrow(), o));
+        OperationPolicy policy = policies.get(operation);
         HttpAnswer answer = account.client().send(call.idempotencyKey() == null ? policy
                 : policy.withIdempotencyHeader("Idempotency-Key"), call);
         if (answer.status() == 401 || answer.status() == 403) {
