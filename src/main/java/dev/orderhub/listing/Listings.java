@@ -45,6 +45,7 @@ public class Listings {
     private final JdbcClient jdbc;
     private final Clock clock;
     private final Map<String, Snapshot> snapshots = new ConcurrentHashMap<>();
+    private final Map<String, Boolean> known = new ConcurrentHashMap<>();
 
     public Listings(Connectors connectors, JdbcClient jdbc, Clock clock) {
         this.connectors = connectors;
@@ -54,7 +55,8 @@ public class Listings {
 
     /** Whether the hub knows the channel's listings (its connector reads them, or channels.yaml lists them). */
     public boolean known(Channel channel) {
-        return !channel.listings().isEmpty() || connectors.listingsIn(channel.id()).isPresent();
+        // Asked on every stock change for every channel: the answer never changes while the hub runs.
+        return known.computeIfAbsent(channel.id(), id -> !channel.listings().isEmpty() || connectors.listingsIn(id).isPresent());
     }
 
     /** Whether the hub pushes this sku's quantity to the channel. */
@@ -89,10 +91,10 @@ public class Listings {
      */
     @Transactional
     public Set<String> replace(Channel channel, List<ListingsIn.Listing> read) {
-        Set<String> pushedBefore = new LinkedHashSet<>();
-        jdbc.sql("SELECT sku, fulfilled_by, state FROM listings WHERE channel = :channel").param("channel", channel.id())
-                .query((rs, n) -> new Listing(channel.id(), null, rs.getString(1), Listing.FulfilledBy.valueOf(rs.getString(2)),
-                        rs.getString(3), "CONNECTOR")).list().stream().filter(Listing::pushed).forEach(l -> pushedBefore.add(l.sku()));
+        // Listing.pushed(), in SQL: merchant-fulfilled and not closed.
+        Set<String> pushedBefore = new LinkedHashSet<>(jdbc.sql("SELECT sku FROM listings WHERE channel = :channel "
+                        + "AND fulfilled_by = 'MERCHANT' AND state <> 'CLOSED'").param("channel", channel.id())
+                .query(String.class).list());
         Map<String, Listing> now = new LinkedHashMap<>();
         for (ListingsIn.Listing listing : read) {
             now.put(listing.listingSku(), toListing(channel, listing));
