@@ -38,6 +38,7 @@ import dev.orderhub.connector.ConnectorCapability;
 import dev.orderhub.connector.FulfilmentService;
 import dev.orderhub.connector.ListingsIn;
 import dev.orderhub.connector.OrdersIn;
+import dev.orderhub.connector.OrdersPushed;
 import dev.orderhub.connector.RetryLater;
 import dev.orderhub.connector.ReturnsIn;
 import dev.orderhub.connector.ShipmentConfirmation;
@@ -222,6 +223,7 @@ public abstract class ConnectorConformance {
     void eachDeclaredCapabilityHasItsBeanAndALackedOneNone() {
         Map<Capability, Class<? extends ConnectorCapability>> beans = new LinkedHashMap<>();
         beans.put(Capability.ORDERS_IN, OrdersIn.class);
+        beans.put(Capability.ORDERS_PUSHED, OrdersPushed.class);
         beans.put(Capability.LISTINGS_IN, ListingsIn.class);
         beans.put(Capability.STOCK_OUT, StockOut.class);
         beans.put(Capability.SHIPMENT_CONFIRM, ShipmentConfirmation.class);

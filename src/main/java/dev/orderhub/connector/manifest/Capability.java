@@ -7,6 +7,7 @@ import java.util.Optional;
 /** What a connector can do for a channel; every manifest names each one, as done or lacking with a reason. */
 public enum Capability {
     ORDERS_IN("orders-in", "reads the channel's orders into the hub"),
+    ORDERS_PUSHED("orders-pushed", "takes the orders the channel pushes to the hub (webhooks)"),
     LISTINGS_IN("listings-in", "reads the channel's listings (its skus and offers)"),
     STOCK_OUT("stock-out", "pushes available-to-sell to the channel"),
     SHIPMENT_CONFIRM("shipment-confirm", "confirms shipments with carrier and tracking to the channel"),

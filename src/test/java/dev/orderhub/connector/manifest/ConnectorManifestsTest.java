@@ -25,6 +25,7 @@ class ConnectorManifestsTest {
             capabilities:
               - orders-in
             lacks:
+              orders-pushed: not built
               listings-in: not built
               stock-out: not built
               shipment-confirm: not built
@@ -187,7 +188,7 @@ class ConnectorManifestsTest {
 
         assertThatThrownBy(() -> ConnectorManifests.read(file)).isInstanceOf(ConnectorConfigurationException.class)
                 .hasMessageStartingWith(file + ": not valid YAML: Duplicate field 'title'").hasMessageNotContaining("\n")
-                .hasMessageEndingWith("(line 28, column 6)");
+                .hasMessageEndingWith("(line 29, column 6)");
     }
 
     @Test
