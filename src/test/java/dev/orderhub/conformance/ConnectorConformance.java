@@ -52,6 +52,7 @@ import dev.orderhub.connector.manifest.PropertySpec;
 import dev.orderhub.listing.ListingRefresh;
 import dev.orderhub.order.HubOrderIds;
 import dev.orderhub.order.OrderPolling;
+import dev.orderhub.order.ChannelCancellations;
 import dev.orderhub.order.ShipmentConfirmations;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +102,8 @@ public abstract class ConnectorConformance {
     OrderPolling polling;
     @Autowired
     ShipmentConfirmations confirmations;
+    @Autowired
+    ChannelCancellations cancellations;
     @Autowired
     Connectors connectors;
     @Autowired
@@ -159,6 +162,8 @@ public abstract class ConnectorConformance {
         registry.add("orderhub.orders-in.poll-interval-ms", () -> "3600000");
         registry.add("orderhub.shipment-confirm.interval-ms", () -> "3600000");
         registry.add("orderhub.shipment-confirm.backoff-ms", () -> "50");
+        registry.add("orderhub.cancel-out.interval-ms", () -> "3600000");
+        registry.add("orderhub.cancel-out.backoff-ms", () -> "50");
         registry.add("orderhub.listings.interval-ms", () -> "3600000");
         registry.add("orderhub.channel-stock.interval-ms", () -> "3600000");
         registry.add("orderhub.fulfilment.dispatch-interval-ms", () -> "3600000");
@@ -564,6 +569,34 @@ public abstract class ConnectorConformance {
         assertThat(stub.sellerCancelled()).contains(ids.get(0));
         assertThat(out.cancel(channel, stub.orderId(run, 99), "out of stock")).as("an order the channel does not have")
                 .isNotBlank();
+    }
+
+    @Test
+    void cancelOutTheSellersCancelInTheHubIsSentToTheChannelOnceAndTheChannelsOwnIsNotSentBack() {
+        requires(Capability.CANCEL_OUT);
+        requires(Capability.ORDERS_IN);
+        List<String> ids = putOrders(0, 2, now());
+        polling.poll(channel);
+        awaitImported(ids);
+
+        HubClient.Response cancelled = hub.post("/api/orders/" + HubOrderIds.of(channel, ids.get(0)) + "/cancel",
+                "{\"reason\": \"out of stock\"}");
+        assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            cancellations.sendDue();
+            return stub.sellerCancelled().contains(ids.get(0));
+        });
+        int sent = (int) stub.sellerCancelled().stream().filter(ids.get(0)::equals).count();
+        cancellations.sendDue();
+        assertThat(stub.sellerCancelled().stream().filter(ids.get(0)::equals).count()).as("sent once").isEqualTo(sent);
+
+        if (manifest.can(Capability.CANCEL_IN)) {
+            stub.cancelOnChannel(ids.get(1), now());
+            polling.poll(channel);
+            await().atMost(Duration.ofSeconds(10)).until(() -> "CANCELLED".equals(hubOrder(ids.get(1)).path("status").asText()));
+            cancellations.sendDue();
+            assertThat(stub.sellerCancelled()).as("the channel's own cancellation is not sent back").doesNotContain(ids.get(1));
+        }
     }
 
     // ---- stock-out ---------------------------------------------------------------------------
