@@ -406,6 +406,15 @@ public final class ShopifySandbox implements Sandbox {
         return Map.copyOf(shown);
     }
 
+    /** The tracking numbers of each order's fulfilments, by order id: what the buyer is shown. */
+    @Override
+    public Map<String, List<String>> tracking() {
+        Map<String, List<String>> tracking = new LinkedHashMap<>();
+        orders.values().forEach(o -> o.fulfillments.stream().filter(f -> f.number() != null)
+                .forEach(f -> tracking.computeIfAbsent(Long.toString(o.id), id -> new ArrayList<>()).add(f.number())));
+        return tracking;
+    }
+
     public List<Fulfillment> fulfillments(long orderId) {
         Order order = orders.get(orderId);
         return order == null ? List.of() : List.copyOf(order.fulfillments);
