@@ -118,6 +118,7 @@ class ShopifyCapabilitiesTest {
         int mark = STUB.tap().mark();
 
         RetryLater throttled = catchRetry(() -> orders.read(CHANNEL, Instant.now().toString(), null));
+        assertThat(throttled.getMessage()).contains("THROTTLED");
         assertThat(throttled.after()).as("the time for the query's points to restore at 100/s: " + throttled.getMessage()).isBetween(Duration.ofSeconds(3), Duration.ofSeconds(5));
         assertThat(STUB.tap().since(mark, c -> true)).as("the one request Shopify answered THROTTLED").hasSize(1);
         int afterThrottled = STUB.tap().mark();
@@ -130,16 +131,20 @@ class ShopifyCapabilitiesTest {
     }
 
     @Test
-    void aThrottledAnswerIsARetryLaterForTheRestoreTime() {
+    void aShortThrottleIsWaitedOutAndSentOnceMore() {
+        SHOP.list("THR-1");
         SHOP.throttle(100, 50);
-        SHOP.spend(95); // fewer points left than the sku lookup asks for: Shopify answers THROTTLED
+        SHOP.spend(95); // fewer points left than the sku lookup asks for (8): Shopify answers THROTTLED, back in 60 ms
         int mark = STUB.tap().mark();
-        RetryLater throttled = catchRetry(() -> stock.push(CHANNEL, List.of(new StockOut.ListingQuantity("THR-1", 1, 1)), "thr")
-                .items().size());
-        List<StubTap.Exchange> sent = STUB.tap().since(mark, c -> true);
-        assertThat(sent).hasSize(1);
-        assertThat(sent.get(0).answer()).contains("THROTTLED");
-        assertThat(throttled.after()).isPositive();
+
+        StockOut.Pushed pushed = stock.push(CHANNEL, List.of(new StockOut.ListingQuantity("THR-1", 1, 1)), "thr");
+
+        assertThat(pushed.items()).extracting(StockOut.ItemResult::outcome).containsExactly(StockOut.ItemResult.Outcome.ACCEPTED);
+        List<StubTap.Exchange> lookups = STUB.tap().since(mark, c -> c.body().contains("inventoryItems("));
+        assertThat(lookups).hasSize(2);
+        assertThat(lookups.get(0).answer()).contains("THROTTLED");
+        assertThat((lookups.get(1).atNanos() - lookups.get(0).atNanos()) / 1_000_000).as("ms waited for the points")
+                .isGreaterThanOrEqualTo(50);
     }
 
     private static RetryLater catchRetry(Runnable call) {
