@@ -115,7 +115,7 @@ public class DemoBuyers implements DisposableBean {
         Map<String, Long> shown = next.sandbox().shown();
         List<String> buyable = sandboxes.skus().stream().filter(sku -> shown.getOrDefault(sku, 0L) > 0).toList();
         if (buyable.isEmpty()) {
-            LOG.info("demo: {} shows nothing available yet, no order there this round", next.channel());
+            LOG.debug("demo: {} shows nothing available yet, no order there this round", next.channel());
             return;
         }
         String sku = buyable.get(ThreadLocalRandom.current().nextInt(buyable.size()));
