@@ -44,7 +44,9 @@ public class DemoEnvironment implements EnvironmentPostProcessor {
         Map<String, Object> properties = new LinkedHashMap<>();
         properties.put("orderhub.data-dir", environment.getProperty("orderhub.demo.data-dir", "./data-demo"));
         List<String> skus = skus(environment);
-        URI hub = URI.create("http://127.0.0.1:" + environment.getProperty("server.port", "8080"));
+        // Where the sandboxes that push (webhooks, a shop posting its orders) reach the hub: this machine, its port.
+        URI hub = URI.create(environment.getProperty("orderhub.demo.hub-url",
+                "http://127.0.0.1:" + environment.getProperty("server.port", "8080")));
         Set<String> installed = ConnectorFolders.under(Path.of(environment.getProperty("orderhub.connectors-dir", "connectors")))
                 .stream().map(folder -> folder.getFileName().toString()).collect(Collectors.toSet());
         List<DemoSandboxes.Running> running = new ArrayList<>();

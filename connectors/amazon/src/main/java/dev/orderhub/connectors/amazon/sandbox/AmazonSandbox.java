@@ -230,6 +230,17 @@ public class AmazonSandbox implements Sandbox {
         return Map.copyOf(listings);
     }
 
+    /** The tracking numbers of the shipments confirmed per order (confirmShipment's packageDetail). */
+    @Override
+    public Map<String, List<String>> tracking() {
+        Map<String, List<String>> tracking = new LinkedHashMap<>();
+        for (Confirmation confirmation : confirmations()) {
+            tracking.computeIfAbsent(confirmation.orderId(), id -> new ArrayList<>())
+                    .add(confirmation.body().path("packageDetail").path("trackingNumber").asText());
+        }
+        return tracking;
+    }
+
     // ---- what tests set up -------------------------------------------------------------------
 
     /** Adds or replaces an order (as searchOrders returns it). */
