@@ -329,7 +329,8 @@ class EbayCapabilitiesTest {
 
     @Test
     void aFutureCursorIsReadFromNowNotSentToEbayWhichRefusesIt() {
-        world.sandbox.placeOrder("SKU-1", 1);
+        // changed a second ago: an order changed in the poll's own millisecond would be read, rightly
+        world.sandbox.put(world.sandbox.order(world.sandbox.nextOrderId(), "SKU-1", 1, "1.00", "EUR", Instant.now().minusSeconds(1)));
         String future = Instant.now().plusSeconds(3600).toString();
         OrdersIn.OrdersPage page = world.orders.read(EbayWorld.CHANNEL, future, null);
         assertThat(page.orders()).isEmpty();
