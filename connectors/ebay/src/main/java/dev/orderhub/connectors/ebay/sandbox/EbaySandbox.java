@@ -164,6 +164,15 @@ public final class EbaySandbox implements Sandbox {
         return Map.copyOf(shown);
     }
 
+    /** The tracking numbers of each order's shipping fulfillments (what the buyer is shown). */
+    @Override
+    public Map<String, List<String>> tracking() {
+        Map<String, List<String>> tracking = new java.util.LinkedHashMap<>();
+        fulfillments.forEach((orderId, created) -> tracking.put(orderId,
+                created.stream().map(f -> f.path("shipmentTrackingNumber").asText()).toList()));
+        return tracking;
+    }
+
     /** A new eBay order id, as eBay spells them: 12-34567-89012. */
     public String nextOrderId() {
         long n = ids.incrementAndGet();
