@@ -37,6 +37,14 @@ public interface Sandbox extends AutoCloseable {
     /** What buyers are shown per sku: the last quantity the hub pushed (absent: never pushed). */
     Map<String, Long> shown();
 
+    /**
+     * The tracking numbers the remote received per order (its order id as {@link #placeOrder}
+     * answered it): what the buyer is shown.
+     */
+    default Map<String, List<String>> tracking() {
+        throw new UnsupportedOperationException(connector() + "'s sandbox does not say which tracking it received");
+    }
+
     /** Stops serving. */
     @Override
     void close();

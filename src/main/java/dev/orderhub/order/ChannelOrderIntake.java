@@ -77,7 +77,7 @@ public class ChannelOrderIntake implements ChannelIntake {
             return Outcome.SKIPPED;
         }
         try {
-            orders.cancel(hubOrderId, cancelled.reason() == null ? "cancelled on the channel" : cancelled.reason());
+            orders.cancel(hubOrderId, cancelled.reason() == null ? "cancelled on the channel" : cancelled.reason(), true);
             return Outcome.CANCELLED;
         } catch (IllegalTransitionException e) {
             LOG.warn("channel {} cancelled order {} ({}), which the hub cannot cancel from {}", channel,

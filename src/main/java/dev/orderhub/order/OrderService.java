@@ -268,6 +268,15 @@ public class OrderService {
     /** Cancels an order and releases its stock. Refused (and recorded) when the lifecycle does not allow it. */
     @Transactional(noRollbackFor = IllegalTransitionException.class)
     public Order cancel(String hubOrderId, String reason) {
+        return cancel(hubOrderId, reason, false);
+    }
+
+    /**
+     * The same, saying whether the channel itself cancelled (then it is not told back: no
+     * cancel-out for a cancellation that came in).
+     */
+    @Transactional(noRollbackFor = IllegalTransitionException.class)
+    public Order cancel(String hubOrderId, String reason, boolean byChannel) {
         Map.Entry<OrderStatus, FulfilmentMode> current = store.lock(hubOrderId)
                 .orElseThrow(() -> new OrderNotFoundException(hubOrderId));
         Instant now = clock.instant();
@@ -277,7 +286,7 @@ public class OrderService {
             fillBackorders(released.stream().map(Reservation::sku).collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
         }
         ledger.announce(released, "RELEASE");
-        OrderCancelled cancelled = new OrderCancelled(hubOrderId, current.getKey(), reason);
+        OrderCancelled cancelled = new OrderCancelled(hubOrderId, current.getKey(), reason, byChannel);
         outbox.append(EventTypes.ORDER_CANCELLED, hubOrderId, cancelled);
         events.publishEvent(cancelled);
         return store.find(hubOrderId).orElseThrow();

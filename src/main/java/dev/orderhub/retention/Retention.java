@@ -7,6 +7,7 @@ import java.time.Instant;
 import dev.orderhub.inventory.StockImports;
 import dev.orderhub.inventory.StockLedger;
 import dev.orderhub.messaging.ExceptionStore;
+import dev.orderhub.order.PushedOrders;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -31,11 +32,14 @@ public class Retention {
     private final int exceptionsDays;
     private final int stockHistoryDays;
     private final int importsDays;
+    private final PushedOrders pushed;
+    private final int webhookDeliveriesDays;
 
     public Retention(ExceptionStore exceptions, StockLedger ledger, StockImports imports, Clock clock,
                      @Value("${orderhub.retention.exceptions-days:90}") int exceptionsDays,
                      @Value("${orderhub.retention.stock-history-days:365}") int stockHistoryDays,
-                     @Value("${orderhub.retention.imports-days:30}") int importsDays) {
+                     @Value("${orderhub.retention.imports-days:30}") int importsDays, PushedOrders pushed,
+                     @Value("${orderhub.retention.webhook-deliveries-days:7}") int webhookDeliveriesDays) {
         this.exceptions = exceptions;
         this.ledger = ledger;
         this.imports = imports;
@@ -43,10 +47,12 @@ public class Retention {
         this.exceptionsDays = exceptionsDays;
         this.stockHistoryDays = stockHistoryDays;
         this.importsDays = importsDays;
+        this.pushed = pushed;
+        this.webhookDeliveriesDays = webhookDeliveriesDays;
     }
 
     /** What one clean-up deleted. */
-    public record Deleted(int exceptions, int stockMovements, int imports) {
+    public record Deleted(int exceptions, int stockMovements, int imports, int webhookDeliveries) {
     }
 
     public Deleted run() {
@@ -54,11 +60,13 @@ public class Retention {
         Deleted deleted = new Deleted(
                 exceptionsDays > 0 ? exceptions.deleteResolvedBefore(now.minus(Duration.ofDays(exceptionsDays))) : 0,
                 stockHistoryDays > 0 ? ledger.deleteMovementsBefore(now.minus(Duration.ofDays(stockHistoryDays))) : 0,
-                importsDays > 0 ? imports.deleteFinishedBefore(now.minus(Duration.ofDays(importsDays))) : 0);
-        if (deleted.exceptions() + deleted.stockMovements() + deleted.imports() > 0) {
+                importsDays > 0 ? imports.deleteFinishedBefore(now.minus(Duration.ofDays(importsDays))) : 0,
+                webhookDeliveriesDays > 0 ? pushed.deleteReceivedBefore(now.minus(Duration.ofDays(webhookDeliveriesDays))) : 0);
+        if (deleted.exceptions() + deleted.stockMovements() + deleted.imports() + deleted.webhookDeliveries() > 0) {
             LOG.info("retention: deleted {} resolved exceptions (older than {} days), {} stock movements ({} days), "
-                            + "{} finished imports ({} days)", deleted.exceptions(), exceptionsDays, deleted.stockMovements(),
-                    stockHistoryDays, deleted.imports(), importsDays);
+                            + "{} finished imports ({} days), {} webhook delivery ids ({} days)", deleted.exceptions(),
+                    exceptionsDays, deleted.stockMovements(), stockHistoryDays, deleted.imports(), importsDays,
+                    deleted.webhookDeliveries(), webhookDeliveriesDays);
         }
         return deleted;
     }

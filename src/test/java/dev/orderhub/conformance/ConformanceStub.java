@@ -74,6 +74,40 @@ public interface ConformanceStub {
         throw new UnsupportedOperationException("orders-in");
     }
 
+    // ---- orders-pushed ------------------------------------------------------------------------
+
+    /** One delivery as the remote pushes it: its headers and its exact body bytes. */
+    record Push(Map<String, String> headers, byte[] body) {
+    }
+
+    /**
+     * Makes an open, merchant-fulfilled order of one line (as {@link #putOrder}) and answers the
+     * remote's signed webhook delivery of it (the topic of a new order), with a fresh delivery id.
+     */
+    default Push pushOrder(String orderId, String sku, int qty, Instant updated) {
+        throw new UnsupportedOperationException("orders-pushed");
+    }
+
+    /** The channel cancels the order; answers the signed delivery that says so (a fresh delivery id). */
+    default Push pushCancel(String orderId, Instant updated) {
+        throw new UnsupportedOperationException("orders-pushed");
+    }
+
+    /** A signed delivery of an order the connector cannot map into a valid canonical order. */
+    default Push pushMalformed(String orderId, Instant updated) {
+        throw new UnsupportedOperationException("orders-pushed");
+    }
+
+    /** The delivery with its body changed after signing (the signature no longer matches). */
+    default Push tampered(Push push) {
+        throw new UnsupportedOperationException("orders-pushed");
+    }
+
+    /** The delivery without its signature. */
+    default Push unsigned(Push push) {
+        throw new UnsupportedOperationException("orders-pushed");
+    }
+
     // ---- stock-out ---------------------------------------------------------------------------
 
     /** Makes the sku a merchant-fulfilled listing of the channel, for a connector that reads listings. */

@@ -52,6 +52,7 @@ import dev.orderhub.connector.manifest.PropertySpec;
 import dev.orderhub.listing.ListingRefresh;
 import dev.orderhub.order.HubOrderIds;
 import dev.orderhub.order.OrderPolling;
+import dev.orderhub.order.ChannelCancellations;
 import dev.orderhub.order.ShipmentConfirmations;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterEach;
@@ -101,6 +102,8 @@ public abstract class ConnectorConformance {
     OrderPolling polling;
     @Autowired
     ShipmentConfirmations confirmations;
+    @Autowired
+    ChannelCancellations cancellations;
     @Autowired
     Connectors connectors;
     @Autowired
@@ -159,6 +162,8 @@ public abstract class ConnectorConformance {
         registry.add("orderhub.orders-in.poll-interval-ms", () -> "3600000");
         registry.add("orderhub.shipment-confirm.interval-ms", () -> "3600000");
         registry.add("orderhub.shipment-confirm.backoff-ms", () -> "50");
+        registry.add("orderhub.cancel-out.interval-ms", () -> "3600000");
+        registry.add("orderhub.cancel-out.backoff-ms", () -> "50");
         registry.add("orderhub.listings.interval-ms", () -> "3600000");
         registry.add("orderhub.channel-stock.interval-ms", () -> "3600000");
         registry.add("orderhub.fulfilment.dispatch-interval-ms", () -> "3600000");
@@ -456,6 +461,88 @@ public abstract class ConnectorConformance {
 
     // ---- cancel-in, cancel-out ---------------------------------------------------------------
 
+    // ---- orders-pushed -----------------------------------------------------------------------
+
+    @Test
+    void ordersPushedASignedDeliveryIsImportedOnceAndAnsweredBeforeTheWork() {
+        requires(Capability.ORDERS_PUSHED);
+        String id = stub.orderId(run, 0);
+        ConformanceStub.Push push = stub.pushOrder(id, stockedSku(), 1, now());
+
+        long started = System.nanoTime();
+        HubClient.Response first = deliver(push);
+        Duration answeredIn = Duration.ofNanos(System.nanoTime() - started);
+
+        assertThat(first.status()).as(first.body()).isEqualTo(200);
+        assertThat(first.text("status")).isEqualTo("ACCEPTED");
+        // Shopify waits 5 s for an answer, others less: the work is done after it, so it is fast.
+        assertThat(answeredIn).as("answered in").isLessThan(Duration.ofSeconds(1));
+        HubClient.Response again = deliver(push);
+        assertThat(again.status()).isEqualTo(200);
+        assertThat(again.text("status")).as("the same delivery again").isEqualTo("REPEAT");
+        awaitImported(List.of(id));
+        assertThat(stored(List.of(id))).isEqualTo(1);
+    }
+
+    @Test
+    void ordersPushedAForgedOrUnsignedDeliveryIsRefusedAndNothingStored() {
+        requires(Capability.ORDERS_PUSHED);
+        String id = stub.orderId(run, 0);
+        ConformanceStub.Push push = stub.pushOrder(id, stockedSku(), 1, now());
+        long deliveries = deliveries();
+
+        for (ConformanceStub.Push forged : List.of(stub.tampered(push), stub.unsigned(push))) {
+            HubClient.Response refused = deliver(forged);
+            assertThat(refused.status()).as(refused.body()).isEqualTo(401);
+            assertThat(refused.text("error")).isEqualTo("invalid_signature");
+            stub.secrets().forEach(secret -> assertThat(refused.body()).as("no secret in the answer").doesNotContain(secret));
+        }
+
+        pause(Duration.ofMillis(500));
+        assertThat(deliveries()).as("no delivery stored").isEqualTo(deliveries);
+        assertThat(stored(List.of(id))).as("no order").isZero();
+        assertThat(deliver(push).text("status")).as("the genuine delivery is still taken").isEqualTo("ACCEPTED");
+        awaitImported(List.of(id));
+    }
+
+    @Test
+    void ordersPushedACancellationCancelsAndAMalformedOrderIsParked() {
+        requires(Capability.ORDERS_PUSHED);
+        String id = stub.orderId(run, 0);
+        assertThat(deliver(stub.pushOrder(id, stockedSku(), 1, now())).status()).isEqualTo(200);
+        awaitImported(List.of(id));
+        String bad = stub.orderId(run, 1);
+
+        assertThat(deliver(stub.pushMalformed(bad, now())).status()).as("a verified delivery is taken, whatever it holds")
+                .isEqualTo(200);
+        if (manifest.can(Capability.CANCEL_IN)) {
+            assertThat(deliver(stub.pushCancel(id, now())).status()).isEqualTo(200);
+            await().atMost(Duration.ofSeconds(10)).until(() -> "CANCELLED".equals(hubOrder(id).path("status").asText()));
+        }
+        await().atMost(Duration.ofSeconds(10)).until(() -> hub.get("/api/exceptions?source=" + connector + ":" + channel
+                + ":orders&limit=500").body().contains(bad));
+        assertThat(stored(List.of(bad))).isZero();
+    }
+
+    private HubClient.Response deliver(ConformanceStub.Push push) {
+        Map<String, String> headers = new LinkedHashMap<>(push.headers());
+        String contentType = "application/json";
+        for (String name : List.copyOf(headers.keySet())) {
+            if (name.equalsIgnoreCase("content-type")) {
+                contentType = headers.remove(name);
+            } else if (name.equalsIgnoreCase("content-length") || name.equalsIgnoreCase("host")) {
+                headers.remove(name);
+            }
+        }
+        return HubClient.anonymous(port).send("POST", "/api/channels/" + channel + "/webhooks/" + connector, contentType,
+                push.body(), headers);
+    }
+
+    private long deliveries() {
+        return jdbc.sql("SELECT COUNT(*) FROM webhook_deliveries WHERE channel = :channel").param("channel", channel)
+                .query(Long.class).single();
+    }
+
     @Test
     void cancelInAnOrderTheChannelCancelledIsCancelledInTheHub() {
         requires(Capability.CANCEL_IN);
@@ -482,6 +569,34 @@ public abstract class ConnectorConformance {
         assertThat(stub.sellerCancelled()).contains(ids.get(0));
         assertThat(out.cancel(channel, stub.orderId(run, 99), "out of stock")).as("an order the channel does not have")
                 .isNotBlank();
+    }
+
+    @Test
+    void cancelOutTheSellersCancelInTheHubIsSentToTheChannelOnceAndTheChannelsOwnIsNotSentBack() {
+        requires(Capability.CANCEL_OUT);
+        requires(Capability.ORDERS_IN);
+        List<String> ids = putOrders(0, 2, now());
+        polling.poll(channel);
+        awaitImported(ids);
+
+        HubClient.Response cancelled = hub.post("/api/orders/" + HubOrderIds.of(channel, ids.get(0)) + "/cancel",
+                "{\"reason\": \"out of stock\"}");
+        assertThat(cancelled.status()).as(cancelled.body()).isEqualTo(200);
+        await().atMost(Duration.ofSeconds(20)).until(() -> {
+            cancellations.sendDue();
+            return stub.sellerCancelled().contains(ids.get(0));
+        });
+        int sent = (int) stub.sellerCancelled().stream().filter(ids.get(0)::equals).count();
+        cancellations.sendDue();
+        assertThat(stub.sellerCancelled().stream().filter(ids.get(0)::equals).count()).as("sent once").isEqualTo(sent);
+
+        if (manifest.can(Capability.CANCEL_IN)) {
+            stub.cancelOnChannel(ids.get(1), now());
+            polling.poll(channel);
+            await().atMost(Duration.ofSeconds(10)).until(() -> "CANCELLED".equals(hubOrder(ids.get(1)).path("status").asText()));
+            cancellations.sendDue();
+            assertThat(stub.sellerCancelled()).as("the channel's own cancellation is not sent back").doesNotContain(ids.get(1));
+        }
     }
 
     // ---- stock-out ---------------------------------------------------------------------------
@@ -531,14 +646,14 @@ public abstract class ConnectorConformance {
         listed(List.of(sku));
         awaitQuiet();
         mark = stub.tap().mark();
-        stub.tap().failNext(stock, 503, 2);
+        stub.tap().failNext(carries(stock, sku), 503, 2); // only its pushes: another sku's push may come between
         hub.setStock(sku, "main", 4);
         await().atMost(Duration.ofSeconds(30)).until(() -> Long.valueOf(4).equals(stub.shown(sku)));
         assertRetriedAfter(carrying(stub.tap().since(mark, stock), sku), 503, Duration.ofMillis(50));
 
         awaitQuiet();
         mark = stub.tap().mark();
-        stub.tap().failNext(stock, 429, 1);
+        stub.tap().failNext(carries(stock, sku), 429, 1);
         hub.setStock(sku, "main", 3);
         await().atMost(Duration.ofSeconds(30)).until(() -> Long.valueOf(3).equals(stub.shown(sku)));
         assertRetriedAfter(carrying(stub.tap().since(mark, stock), sku), 429, Duration.ofMillis(900));
@@ -551,7 +666,7 @@ public abstract class ConnectorConformance {
         String sku = "BAD-" + run; // unknown to the hub, not even listed: no flow pushes it meanwhile
         awaitQuiet();
         mark = stub.tap().mark();
-        stub.tap().failNext(stock, 400, 1);
+        stub.tap().failNext(carries(stock, sku), 400, 1);
         StockOut out = connectors.stockOut(channel).orElseThrow();
 
         try {
@@ -702,6 +817,12 @@ public abstract class ConnectorConformance {
             List<StubTap.Exchange> calls = stub.tap().since(0, stock);
             return calls.isEmpty() || System.nanoTime() - calls.get(calls.size() - 1).atNanos() > 500_000_000L;
         });
+    }
+
+    /** The calls of a flow that carry the sku (in the path, body or query). */
+    private static Predicate<StubTap.Call> carries(Predicate<StubTap.Call> calls, String sku) {
+        return call -> calls.test(call) && (call.path().contains(sku) || call.body().contains(sku)
+                || call.query().toString().contains(sku));
     }
 
     private static List<StubTap.Exchange> carrying(List<StubTap.Exchange> exchanges, String sku) {

@@ -1,5 +1,6 @@
 package dev.orderhub.connectors.amazon;
 
+import dev.orderhub.conformance.OpenApiContract;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -162,36 +163,17 @@ class AmazonConformanceTest extends ConnectorConformance {
 
         @Override
         public Optional<SpecCheck> spec() {
-            if (!SpecContract.available()) {
+            if (!OpenApiContract.available()) {
                 return Optional.empty();
             }
-            Map<String, SpecContract> models = new LinkedHashMap<>();
-            models.put("/orders/v0/", new SpecContract("orders-api-model/ordersV0.json"));
-            models.put("/orders/2026-01-01/", new SpecContract("orders-api-model/orders_2026-01-01.json"));
-            models.put("/fba/outbound/", new SpecContract("fulfillment-outbound-api-model/fulfillmentOutbound_2020-07-01.json"));
-            models.put("/fba/inventory/", new SpecContract("fba-inventory-api-model/fbaInventory.json"));
-            models.put("/listings/", new SpecContract("listings-items-api-model/listingsItems_2021-08-01.json"));
-            models.put("/feeds/", new SpecContract("feeds-api-model/feeds_2021-06-30.json"));
-            return Optional.of(new SpecCheck() {
-                // Login with Amazon's token grant and the pre-signed S3 documents are not SP-API operations.
-                private Optional<SpecContract> model(StubTap.Exchange exchange) {
-                    return models.entrySet().stream().filter(m -> exchange.call().path().startsWith(m.getKey()))
-                            .map(Map.Entry::getValue).findFirst();
-                }
-
-                @Override
-                public List<String> request(StubTap.Exchange exchange) {
-                    StubTap.Call call = exchange.call();
-                    return model(exchange).map(model -> model.problems(new SpApiStub.Request(call.method(), call.path(), call.query(),
-                            call.headers(), call.body().isBlank() ? null : call.body()))).orElse(List.of());
-                }
-
-                @Override
-                public List<String> answer(StubTap.Exchange exchange) {
-                    return model(exchange).map(model -> model.answerProblems(exchange.call().method(), exchange.call().path(),
-                            exchange.status(), exchange.answer())).orElse(List.of());
-                }
-            });
+            // Login with Amazon's token grant and the pre-signed S3 documents are not SP-API operations: no model covers them.
+            return Optional.of(OpenApiContract.check(
+                    OpenApiContract.of("amazon-sp-api/orders-api-model/ordersV0.json"),
+                    OpenApiContract.of("amazon-sp-api/orders-api-model/orders_2026-01-01.json"),
+                    OpenApiContract.of("amazon-sp-api/fulfillment-outbound-api-model/fulfillmentOutbound_2020-07-01.json"),
+                    OpenApiContract.of("amazon-sp-api/fba-inventory-api-model/fbaInventory.json"),
+                    OpenApiContract.of("amazon-sp-api/listings-items-api-model/listingsItems_2021-08-01.json"),
+                    OpenApiContract.of("amazon-sp-api/feeds-api-model/feeds_2021-06-30.json")));
         }
     }
 }

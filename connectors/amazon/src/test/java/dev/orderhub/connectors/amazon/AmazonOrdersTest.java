@@ -1,5 +1,6 @@
 package dev.orderhub.connectors.amazon;
 
+import dev.orderhub.conformance.OpenApiContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
@@ -556,12 +557,12 @@ class AmazonOrdersTest {
         assertThat(uploaded.path("messages").get(0).path("operationType").asText()).isEqualTo("PATCH");
         assertThat(uploaded.path("messages").get(0).path("patches").get(0).path("path").asText())
                 .isEqualTo("/attributes/fulfillment_availability");
-        if (SpecContract.available()) {
+        if (OpenApiContract.available()) {
             // The feed document against the published JSON Schemas of JSON_LISTINGS_FEED v2.
-            List<String> problems = new ArrayList<>(new SpecContract("schemas/feeds/listings-feed-schema-v2.json")
-                    .documentProblems(uploaded));
-            SpecContract message = new SpecContract("schemas/feeds/listings-feed-message-schema-v2.json");
-            uploaded.path("messages").forEach(m -> problems.addAll(message.documentProblems(m)));
+            List<String> problems = new ArrayList<>(OpenApiContract.of("amazon-sp-api/schemas/feeds/listings-feed-schema-v2.json")
+                    .document(uploaded));
+            OpenApiContract message = OpenApiContract.of("amazon-sp-api/schemas/feeds/listings-feed-message-schema-v2.json");
+            uploaded.path("messages").forEach(m -> problems.addAll(message.document(m)));
             assertThat(problems).isEmpty();
         }
 
@@ -732,24 +733,24 @@ class AmazonOrdersTest {
     }
 
     private static void assertRequestsMatchTheSpec() {
-        if (!SpecContract.available()) {
+        if (!OpenApiContract.available()) {
             // A user's clone without ../shared/specs: the scenario still counts, the contract check
-            // cannot run here (SpecContractTest and SandboxCasesTest report that skip with its reason).
+            // cannot run here (AmazonSpecContractTest and SandboxCasesTest report that skip with its reason).
             return;
         }
-        SpecContract orders = new SpecContract("orders-api-model/orders_2026-01-01.json");
-        SpecContract ordersV0 = new SpecContract("orders-api-model/ordersV0.json");
-        SpecContract inventory = new SpecContract("fba-inventory-api-model/fbaInventory.json");
-        SpecContract listings = new SpecContract("listings-items-api-model/listingsItems_2021-08-01.json");
-        SpecContract feedsModel = new SpecContract("feeds-api-model/feeds_2021-06-30.json");
-        SpecContract outbound = new SpecContract("fulfillment-outbound-api-model/fulfillmentOutbound_2020-07-01.json");
+        OpenApiContract orders = OpenApiContract.of("amazon-sp-api/orders-api-model/orders_2026-01-01.json");
+        OpenApiContract ordersV0 = OpenApiContract.of("amazon-sp-api/orders-api-model/ordersV0.json");
+        OpenApiContract inventory = OpenApiContract.of("amazon-sp-api/fba-inventory-api-model/fbaInventory.json");
+        OpenApiContract listings = OpenApiContract.of("amazon-sp-api/listings-items-api-model/listingsItems_2021-08-01.json");
+        OpenApiContract feedsModel = OpenApiContract.of("amazon-sp-api/feeds-api-model/feeds_2021-06-30.json");
+        OpenApiContract outbound = OpenApiContract.of("amazon-sp-api/fulfillment-outbound-api-model/fulfillmentOutbound_2020-07-01.json");
         List<String> problems = new ArrayList<>();
         List<SpApiStub.Request> sent = STUB.requests().stream().filter(r -> !r.path().startsWith("/auth/")).toList();
         sent.forEach(request -> problems.addAll((request.path().startsWith("/orders/v0/") ? ordersV0
                 : request.path().startsWith("/fba/outbound/") ? outbound
                 : request.path().startsWith("/fba/") ? inventory
                 : request.path().startsWith("/listings/") ? listings
-                : request.path().startsWith("/feeds/") ? feedsModel : orders).problems(request)));
+                : request.path().startsWith("/feeds/") ? feedsModel : orders).request(request.method(), request.path(), request.query(), request.body())));
         assertThat(sent).isNotEmpty();
         assertThat(problems).isEmpty();
     }

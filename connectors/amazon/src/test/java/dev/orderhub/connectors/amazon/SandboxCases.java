@@ -1,5 +1,6 @@
 package dev.orderhub.connectors.amazon;
 
+import dev.orderhub.conformance.OpenApiContract;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.file.Files;
@@ -32,13 +33,13 @@ final class SandboxCases {
 
     /** The cases of these models (paths under the specs folder), of the operations named. */
     SandboxCases(Map<String, List<String>> operationsByModel) {
-        if (!SpecContract.available()) {
+        if (!OpenApiContract.available()) {
             return;
         }
         operationsByModel.forEach((model, operations) -> {
             JsonNode spec;
             try {
-                spec = JSON.readTree(Files.readString(SpecContract.SPECS.resolve(model)));
+                spec = JSON.readTree(Files.readString(OpenApiContract.SPECS.resolve("amazon-sp-api").resolve(model)));
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
             }

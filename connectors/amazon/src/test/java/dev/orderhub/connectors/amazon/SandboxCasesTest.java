@@ -1,5 +1,6 @@
 package dev.orderhub.connectors.amazon;
 
+import dev.orderhub.conformance.OpenApiContract;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
@@ -19,7 +20,7 @@ class SandboxCasesTest {
 
     @Test
     void everySandboxStaticCaseOfTheImplementedOperationsGetsItsDocumentedAnswer() throws Exception {
-        assumeTrue(SpecContract.available(), "the published SP-API models are not beside the project (../shared/specs)");
+        assumeTrue(OpenApiContract.available(), "the published SP-API models are not beside the project (../shared/specs)");
         HttpClient http = HttpClient.newHttpClient();
         ObjectMapper json = new ObjectMapper();
         try (SpApiStub stub = new SpApiStub()) {
