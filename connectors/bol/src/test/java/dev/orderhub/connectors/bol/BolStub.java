@@ -1,8 +1,6 @@
 package dev.orderhub.connectors.bol;
 
 import java.net.URI;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
@@ -10,6 +8,7 @@ import java.util.Optional;
 import java.util.function.Predicate;
 
 import dev.orderhub.conformance.ConformanceStub;
+import dev.orderhub.conformance.OpenApiContract;
 import dev.orderhub.conformance.StubTap;
 import dev.orderhub.connectors.bol.sandbox.BolSandbox;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -18,7 +17,6 @@ import org.springframework.test.context.DynamicPropertyRegistry;
 public final class BolStub implements ConformanceStub {
 
     static final String WRONG_SECRET = "bol-wrong-secret-not-real";
-    static final Path SPECS = Path.of("..", "shared", "specs", "bol-retailer-api-v10");
 
     final BolSandbox sandbox = new BolSandbox().processing(Duration.ofMillis(100));
     private final StubTap tap = new StubTap(status -> "{\"type\":\"https://api.bol.com/problems\",\"title\":\"Scripted\",\"status\":"
@@ -128,6 +126,6 @@ public final class BolStub implements ConformanceStub {
 
     @Override
     public Optional<SpecCheck> spec() {
-        return Files.isDirectory(SPECS) ? Optional.of(BolSpec.load(SPECS)) : Optional.empty();
+        return OpenApiContract.available() ? Optional.of(BolSpec.load()) : Optional.empty();
     }
 }

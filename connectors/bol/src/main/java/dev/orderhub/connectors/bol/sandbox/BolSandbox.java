@@ -772,7 +772,7 @@ public final class BolSandbox implements Sandbox {
             node.put("errorMessage", p.error);
         }
         node.put("createTimestamp", time(p.created));
-        node.putArray("links").addObject().put("rel", "self").put("href", endpoint() + "/shared/process-status/" + p.id).put("method", "GET");
+        node.putArray("links").addObject().put("rel", "self").put("href", endpoint() + "/shared/process-status/" + p.id);
         return node;
     }
 
