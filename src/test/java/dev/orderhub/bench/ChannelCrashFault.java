@@ -68,6 +68,8 @@ class ChannelCrashFault {
         properties.put("orderhub.orders-in.poll-interval-ms", "200");
         properties.put("orderhub.shipment-confirm.interval-ms", "200");
         properties.put("orderhub.default-buffer.units", "0");
+        // Amazon takes a large stock change as a feed, processed at its second look: followed every second here.
+        properties.put("orderhub.connectors.amazon.feed-interval-ms", "1000");
         Map<String, String> environment = Map.of("SPRING_APPLICATION_JSON", new ObjectMapper().writeValueAsString(properties));
         hub.start(environment);
         HubClient client = hub.client();

@@ -91,6 +91,8 @@ public class AmazonSandbox implements Sandbox {
     private volatile long tokenSeconds = 3600;
     private volatile long grantDelayMillis = 0;
     private volatile String rateLimitHeader = "0.0056";
+    /** Started as a sandbox: each operation announces its own usage plan, not the tests' one value. */
+    private volatile boolean usagePlans;
 
     /** Harmless: nothing listens until {@link #start} or {@link #serve()}. */
     public AmazonSandbox() {
@@ -127,7 +129,8 @@ public class AmazonSandbox implements Sandbox {
         HttpHandler handler = handler(path, behaviour);
         HttpContext context = on.createContext(path, spApi ? exchange -> {
             // Amazon announces the usage plan it applied on every SP-API answer.
-            exchange.getResponseHeaders().add("x-amzn-RateLimit-Limit", rateLimitHeader);
+            exchange.getResponseHeaders().add("x-amzn-RateLimit-Limit", usagePlans ? usagePlan(exchange.getRequestMethod(),
+                    exchange.getRequestURI().getPath()) : rateLimitHeader);
             handler.handle(exchange);
         } : handler);
         context.getFilters().addAll(filters());
@@ -176,6 +179,30 @@ public class AmazonSandbox implements Sandbox {
      * channel's properties as connector.yaml declares them: endpoint, tokenUrl, the demo
      * credentials, marketplaceIds and sellerId (so that stock out has an account to patch).
      */
+    /**
+     * The requests per second Amazon's usage plans give an operation (SP-API documentation, per
+     * operation: Orders 0.0167 with a burst of 20, confirmShipment 2, Listings Items 5, createFeed
+     * 0.0083, getFeed 2, FBA inventory summaries 2, MCF 2).
+     */
+    static String usagePlan(String method, String path) {
+        if (path.startsWith("/orders/v0/orders/") && path.endsWith("/shipmentConfirmation")) {
+            return "2.0";
+        }
+        if (path.startsWith("/orders/")) {
+            return "0.0167";
+        }
+        if (path.startsWith("/listings/")) {
+            return "5.0";
+        }
+        if (path.startsWith("/feeds/2021-06-30/feeds") && method.equals("POST")) {
+            return "0.0083";
+        }
+        if (path.startsWith("/feeds/2021-06-30/documents") && method.equals("POST")) {
+            return "0.5";
+        }
+        return "2.0";
+    }
+
     @Override
     public Map<String, String> start(String channel, List<String> skus, URI hub) {
         try {
@@ -183,6 +210,7 @@ public class AmazonSandbox implements Sandbox {
         } catch (IOException e) {
             throw new java.io.UncheckedIOException("the Amazon sandbox cannot start", e);
         }
+        usagePlans = true;
         skus.forEach(sku -> list(sku, "DEFAULT", true));
         Map<String, String> properties = new LinkedHashMap<>();
         properties.put("endpoint", endpoint());

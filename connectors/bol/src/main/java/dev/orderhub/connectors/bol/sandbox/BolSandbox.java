@@ -197,6 +197,16 @@ public final class BolSandbox implements Sandbox {
         return orderId;
     }
 
+    /** The track-and-trace codes of the shipments bol accepted, per order. */
+    @Override
+    public Map<String, List<String>> tracking() {
+        Map<String, List<String>> tracking = new LinkedHashMap<>();
+        for (Shipment shipment : shipments) {
+            tracking.computeIfAbsent(shipment.orderId(), id -> new ArrayList<>()).add(shipment.trackAndTrace());
+        }
+        return tracking;
+    }
+
     @Override
     public Map<String, Long> shown() {
         Map<String, Long> shown = new LinkedHashMap<>();
