@@ -196,8 +196,14 @@ class BadInputTest {
                     return status == 202 ? "ok" : "valid order answered " + status;
                 }
                 java.util.Map.Entry<byte[], Integer> attack = hostile.get(n % hostile.size());
-                HubClient.Response response = hub.send("POST", "/api/channels/" + CHANNEL + "/orders", "application/json",
-                        attack.getKey());
+                HubClient.Response response;
+                try {
+                    response = hub.send("POST", "/api/channels/" + CHANNEL + "/orders", "application/json", attack.getKey());
+                } catch (IllegalStateException closed) {
+                    // Too large: the server may answer 413 and close before the client has sent it all (HTTP
+                    // allows it), so under load the client can see the connection closed instead of the 413.
+                    return attack.getValue() == 413 ? "ok" : "hostile case " + (n % hostile.size()) + " failed: " + closed;
+                }
                 boolean clean = response.status() == attack.getValue() && response.json() != null
                         && response.text("error") != null && !response.body().contains("at dev.orderhub");
                 return clean ? "ok" : "hostile case " + (n % hostile.size()) + " answered " + response.status() + " " + response.body();
