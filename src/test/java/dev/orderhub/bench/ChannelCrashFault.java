@@ -90,7 +90,7 @@ class ChannelCrashFault {
                 } catch (RuntimeException e) {
                     buyerErrors.add(channel + ": " + e.getMessage());
                 }
-                sleep(40);
+                sleep(250); // about 4 orders a second per channel: Amazon's searchOrders plan refills one call a minute
             }
         }));
 
@@ -114,7 +114,7 @@ class ChannelCrashFault {
         hub.start(environment);
 
         int placedOrders = placed.values().stream().mapToInt(List::size).sum();
-        await().atMost(Duration.ofMinutes(3)).pollInterval(Duration.ofMillis(500)).until(() ->
+        await().atMost(Duration.ofMinutes(6)).pollInterval(Duration.ofMillis(500)).until(() ->
                 placed.entrySet().stream().allMatch(e -> e.getValue().stream().allMatch(id -> stored(e.getKey(), id) == 1))
                         && hub.single("SELECT COUNT(*) FROM orders WHERE status = 'RECEIVED'") == 0);
         Map<String, Long> duplicates = new HashMap<>();

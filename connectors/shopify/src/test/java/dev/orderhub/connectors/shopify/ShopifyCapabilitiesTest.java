@@ -144,7 +144,7 @@ class ShopifyCapabilitiesTest {
         assertThat(lookups).hasSize(2);
         assertThat(lookups.get(0).answer()).contains("THROTTLED");
         assertThat((lookups.get(1).atNanos() - lookups.get(0).atNanos()) / 1_000_000).as("ms waited for the points")
-                .isGreaterThanOrEqualTo(50);
+                .isGreaterThanOrEqualTo(40); // 60 ms to restore 3 points; the tap stamps each call when recorded
     }
 
     private static RetryLater catchRetry(Runnable call) {
