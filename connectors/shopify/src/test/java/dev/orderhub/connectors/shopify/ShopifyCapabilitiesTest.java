@@ -304,6 +304,8 @@ class ShopifyCapabilitiesTest {
 
     @Test
     void everyRequestAndAnswerOfTheseTestsFollowsTheSchema() {
+        org.junit.jupiter.api.Assumptions.assumeTrue(AdminGraphqlContract.available(),
+                "the published Admin GraphQL schema is not beside the project (../shared/specs)");
         AdminGraphqlContract contract = (AdminGraphqlContract) STUB.spec().orElseThrow();
         List<String> problems = new ArrayList<>();
         SHOP.list("SCHEMA-1");
