@@ -80,8 +80,12 @@ public class OutboxRelay {
      */
     public void nudge() {
         again.set(true);
+        if (stopping) {
+            return; // the next start relays what is left
+        }
         if (relaying.compareAndSet(false, true)) {
-            nudged.execute(() -> {
+            try {
+                nudged.execute(() -> {
                 try {
                     while (again.getAndSet(false) && leases.holds(LEASE)) {
                         relay();
@@ -91,7 +95,11 @@ public class OutboxRelay {
                 } finally {
                     relaying.set(false);
                 }
-            });
+                });
+            } catch (java.util.concurrent.RejectedExecutionException stopped) {
+                // The stop shut the nudge thread between the check above and here: the timer or the next start relays.
+                relaying.set(false);
+            }
         }
     }
 
