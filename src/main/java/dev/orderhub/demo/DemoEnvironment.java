@@ -8,11 +8,11 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.ServiceLoader;
-import java.util.Set;
 import java.util.stream.Collectors;
 
 import dev.orderhub.connector.ConnectorFolders;
 import dev.orderhub.connector.Sandbox;
+import dev.orderhub.connector.manifest.ConnectorManifests;
 import org.springframework.boot.SpringApplication;
 import org.springframework.boot.env.EnvironmentPostProcessor;
 import org.springframework.core.env.ConfigurableEnvironment;
@@ -47,17 +47,19 @@ public class DemoEnvironment implements EnvironmentPostProcessor {
         // Where the sandboxes that push (webhooks, a shop posting its orders) reach the hub: this machine, its port.
         URI hub = URI.create(environment.getProperty("orderhub.demo.hub-url",
                 "http://127.0.0.1:" + environment.getProperty("server.port", "8080")));
-        Set<String> installed = ConnectorFolders.under(Path.of(environment.getProperty("orderhub.connectors-dir", "connectors")))
-                .stream().map(folder -> folder.getFileName().toString()).collect(Collectors.toSet());
+        // The installed connectors by folder name, with the title their manifest gives them.
+        Map<String, String> installed = ConnectorFolders.under(Path.of(environment.getProperty("orderhub.connectors-dir", "connectors")))
+                .stream().collect(Collectors.toMap(folder -> folder.getFileName().toString(),
+                        folder -> ConnectorManifests.read(folder.resolve(ConnectorFolders.MANIFEST)).title()));
         List<DemoSandboxes.Running> running = new ArrayList<>();
         for (Sandbox sandbox : ServiceLoader.load(Sandbox.class, DemoEnvironment.class.getClassLoader())) {
-            if (!installed.contains(sandbox.connector())) {
+            if (!installed.containsKey(sandbox.connector())) {
                 continue; // its folder was deleted: the hub has no such connector
             }
             String channel = sandbox.connector() + "-demo";
             Map<String, String> connectorProperties = sandbox.start(channel, skus, hub);
             String prefix = "orderhub.channels." + channel + ".";
-            properties.put(prefix + "name", title(sandbox.connector()) + " (demo sandbox)");
+            properties.put(prefix + "name", installed.get(sandbox.connector()) + " (demo sandbox)");
             properties.put(prefix + "locations[0]", "main");
             properties.put(prefix + "connector.name", sandbox.connector());
             connectorProperties.forEach((key, value) -> properties.put(prefix + "connector.properties." + key, value));
@@ -77,16 +79,5 @@ public class DemoEnvironment implements EnvironmentPostProcessor {
         String configured = environment.getProperty("orderhub.demo.skus");
         return configured == null || configured.isBlank() ? DEFAULT_SKUS
                 : Arrays.stream(configured.split(",")).map(String::trim).filter(s -> !s.isEmpty()).toList();
-    }
-
-    private static String title(String connector) {
-        return switch (connector) {
-            case "amazon" -> "Amazon";
-            case "shopify" -> "Shopify";
-            case "bol" -> "bol.com";
-            case "ebay" -> "eBay";
-            case "webhook" -> "Own web shop";
-            default -> Character.toUpperCase(connector.charAt(0)) + connector.substring(1);
-        };
     }
 }
