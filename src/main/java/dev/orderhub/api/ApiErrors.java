@@ -69,6 +69,11 @@ public class ApiErrors implements ErrorController {
         return answer(HttpStatus.CONFLICT, "shipment_refused", e.getMessage());
     }
 
+    @ExceptionHandler(dev.orderhub.order.HoldStillNeededException.class)
+    ResponseEntity<ApiError> holdStillNeeded(dev.orderhub.order.HoldStillNeededException e) {
+        return answer(HttpStatus.CONFLICT, "hold_still_needed", e.getMessage());
+    }
+
     @ExceptionHandler(IllegalTransitionException.class)
     ResponseEntity<ApiError> illegalTransition(IllegalTransitionException e) {
         return answer(HttpStatus.CONFLICT, "illegal_transition", e.getMessage());

@@ -22,11 +22,11 @@ public class ApiException extends RuntimeException {
         return error;
     }
 
-    static ApiException notFound(String detail) {
+    public static ApiException notFound(String detail) {
         return new ApiException(HttpStatus.NOT_FOUND, "not_found", detail);
     }
 
-    static ApiException invalid(String detail) {
+    public static ApiException invalid(String detail) {
         return new ApiException(HttpStatus.BAD_REQUEST, "invalid_field", detail);
     }
 }

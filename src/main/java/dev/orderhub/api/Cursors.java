@@ -9,11 +9,11 @@ import java.util.regex.Pattern;
  * belongs to. Anything else given as a cursor (empty, garbage, edited, another list's) is a 400:
  * silently starting from the top would page through the same items again.
  */
-final class Cursors {
+public final class Cursors {
 
     /** Which list a cursor pages through. */
-    enum List {
-        ORDERS('o'), EXCEPTIONS('e'), STOCK_HISTORY('h');
+    public enum List {
+        ORDERS('o'), ORDERS_NEWEST('n'), EXCEPTIONS('e'), EXCEPTIONS_NEWEST('x'), STOCK_HISTORY('h'), SKUS('s');
 
         private final char tag;
 
@@ -27,13 +27,13 @@ final class Cursors {
     private Cursors() {
     }
 
-    static String encode(List list, Long position) {
+    public static String encode(List list, Long position) {
         return position == null ? null
                 : Base64.getUrlEncoder().withoutPadding().encodeToString((list.tag + ":" + position).getBytes(StandardCharsets.US_ASCII));
     }
 
     /** The position a cursor of {@code list} stands for; 0 (the start) when none was given. */
-    static long decode(List list, String cursor) {
+    public static long decode(List list, String cursor) {
         if (cursor == null) {
             return 0;
         }
@@ -52,7 +52,30 @@ final class Cursors {
         throw ApiException.invalid("cursor: is not a cursor this API gave out for this list; use the \"next\" of the page before");
     }
 
-    static int limit(Integer limit) {
+    /** A cursor standing for a text position (a sku), for lists ordered by text. */
+    public static String encodeText(List list, String position) {
+        return position == null ? null : Base64.getUrlEncoder().withoutPadding()
+                .encodeToString((list.tag + ":" + position).getBytes(StandardCharsets.UTF_8));
+    }
+
+    /** The text position of a cursor of {@code list}; null (the start) when none was given. */
+    public static String decodeText(List list, String cursor) {
+        if (cursor == null) {
+            return null;
+        }
+        try {
+            String plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            if (plain.length() > 2 && plain.length() <= 202 && plain.charAt(0) == list.tag && plain.charAt(1) == ':'
+                    && cursor.equals(encodeText(list, plain.substring(2)))) {
+                return plain.substring(2);
+            }
+        } catch (IllegalArgumentException e) {
+            // falls through to the error below
+        }
+        throw ApiException.invalid("cursor: is not a cursor this API gave out for this list; use the \"next\" of the page before");
+    }
+
+    public static int limit(Integer limit) {
         if (limit == null) {
             return 50;
         }

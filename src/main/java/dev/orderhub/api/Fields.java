@@ -72,6 +72,14 @@ final class Fields {
         return body;
     }
 
+    /** A parameter value fit to quote in an error: at most 40 characters, anything not printable as "?". */
+    static String quoted(String value) {
+        StringBuilder safe = new StringBuilder();
+        abbreviate(value).codePoints().forEach(c -> safe.appendCodePoint(c < 0x20 || c == 0x7f || c == '"' || c == '\\'
+                || Character.getType(c) == Character.FORMAT || Character.getType(c) == Character.SURROGATE ? '?' : c));
+        return safe.toString();
+    }
+
     private static String abbreviate(String value) {
         return value.length() <= 40 ? value : value.substring(0, 40) + "...";
     }

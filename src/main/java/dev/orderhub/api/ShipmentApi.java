@@ -37,6 +37,26 @@ public class ShipmentApi {
     }
 
     /**
+     * A parcel delivered: {@code {"deliveredAt"}} (ISO-8601 with offset). 200 with the order's
+     * status after it (DELIVERED once every parcel is); the same time again changes nothing; 409
+     * for another time; 400 before the parcel shipped. The On-Time Delivery Rate counts these.
+     */
+    @RequiresRole({Role.OPERATOR, Role.INTEGRATION})
+    @PostMapping(path = "/{shipmentId}/delivery", consumes = MediaType.APPLICATION_JSON_VALUE)
+    public Shipments.Delivered delivered(@PathVariable String hubOrderId, @PathVariable String shipmentId,
+                                         HttpServletRequest request) {
+        JsonNode body = Fields.object(bodies.read(request));
+        String text = Fields.text(body, "deliveredAt", true, 40);
+        Instant deliveredAt;
+        try {
+            deliveredAt = InputRules.instant(text);
+        } catch (InputRules.Refused refused) {
+            throw ApiException.invalid("deliveredAt: \"" + Fields.quoted(text) + "\" " + refused.getMessage());
+        }
+        return shipments.delivered(hubOrderId, shipmentId, deliveredAt);
+    }
+
+    /**
      * {@code {"carrier", "service"?, "trackingNumber", "shippedAt"?, "lines"?: [{"lineId", "qty"}]}}:
      * 201 with the shipment and the order's new status; 200 for the same parcel again (same
      * carrier and tracking number), 409 when that parcel was recorded with other lines; no

@@ -70,6 +70,49 @@ public class StockApi {
                            List<ChannelStock> channels) {
     }
 
+    public record SkuSummary(String sku, long onHand, long reserved, long available) {
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record SkuList(List<SkuSummary> items, String next) {
+    }
+
+    /** Skus the hub stocks, in sku order, optionally those starting with {@code prefix}. */
+    @RequiresRole({Role.VIEWER, Role.INTEGRATION})
+    @GetMapping
+    public SkuList list(@RequestParam(required = false) String prefix, @RequestParam(required = false) Integer limit,
+                        @RequestParam(required = false) String cursor) {
+        if (prefix != null && !prefix.isEmpty()) {
+            String problem = dev.orderhub.input.InputRules.textProblem(prefix, 100);
+            if (problem != null) {
+                throw ApiException.invalid("prefix: " + problem);
+            }
+        }
+        int size = Cursors.limit(limit);
+        List<String> skus = ledger.skus(prefix, Cursors.decodeText(Cursors.List.SKUS, cursor), size + 1);
+        boolean more = skus.size() > size;
+        List<String> page = more ? skus.subList(0, size) : skus;
+        List<SkuSummary> items = page.stream().map(sku -> {
+            List<StockLevel> levels = ledger.levels(sku);
+            long onHand = levels.stream().mapToLong(StockLevel::onHand).sum();
+            long reserved = levels.stream().mapToLong(StockLevel::reserved).sum();
+            return new SkuSummary(sku, onHand, reserved, onHand - reserved);
+        }).toList();
+        return new SkuList(items, more ? Cursors.encodeText(Cursors.List.SKUS, page.get(page.size() - 1)) : null);
+    }
+
+    @JsonInclude(JsonInclude.Include.ALWAYS)
+    public record ReservationList(List<dev.orderhub.inventory.Reservation> items, String next) {
+    }
+
+    /** The reservations held on a sku, oldest first (the first 500). */
+    @RequiresRole(Role.VIEWER)
+    @GetMapping("/{sku}/reservations")
+    public ReservationList reservations(@PathVariable String sku) {
+        Fields.sku("sku", sku);
+        return new ReservationList(ledger.reservationsOfSku(sku, 500), null);
+    }
+
     @RequiresRole({Role.VIEWER, Role.INTEGRATION})
     @GetMapping("/{sku}")
     public SkuStock stock(@PathVariable String sku) {

@@ -19,6 +19,13 @@ public class SyncCursors {
         this.clock = clock;
     }
 
+    /** When a poll of the channel last moved one of its cursors (a successful poll), or empty. */
+    public Optional<java.time.Instant> lastMoved(String channel) {
+        return jdbc.sql("SELECT MAX(updated_at) FROM sync_cursors WHERE channel = :channel").param("channel", channel)
+                .query((rs, n) -> Optional.ofNullable(rs.getObject(1, java.time.OffsetDateTime.class))).single()
+                .map(java.time.OffsetDateTime::toInstant);
+    }
+
     public Optional<String> get(String channel, String name) {
         return jdbc.sql("SELECT cursor_value FROM sync_cursors WHERE channel = :channel AND name = :name")
                 .param("channel", channel).param("name", name).query(String.class).optional();

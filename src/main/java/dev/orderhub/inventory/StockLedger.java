@@ -284,6 +284,18 @@ public class StockLedger {
                 .list();
     }
 
+    /** The latest movements of a sku, newest first. */
+    @Transactional(readOnly = true)
+    public List<Movement> latestHistory(String sku, int limit) {
+        return jdbc.sql("SELECT id, location, kind, on_hand_delta, reserved_delta, on_hand_after, reserved_after, reason, "
+                        + "reference, actor, at FROM stock_movements WHERE sku = :sku ORDER BY id DESC LIMIT :limit")
+                .param("sku", sku).param("limit", limit)
+                .query((rs, n) -> new Movement(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getLong(4), rs.getLong(5),
+                        rs.getLong(6), rs.getLong(7), rs.getString(8), rs.getString(9), rs.getString(10),
+                        rs.getObject(11, OffsetDateTime.class).toInstant()))
+                .list();
+    }
+
     /**
      * Retention: deletes stock movements (the history) recorded before {@code before}, in
      * batches. The stock itself is untouched. Returns how many.
@@ -299,6 +311,47 @@ public class StockLedger {
             deleted += batch;
         } while (batch == 10000);
         return deleted;
+    }
+
+    /** How much of the assortment is at or near zero: skus by available units summed over locations. */
+    public record Health(long skus, long atZero, long nearZero, List<String> atZeroSample, List<String> nearZeroSample) {
+    }
+
+    /** Skus with nothing available, and with at most {@code nearZero} available (but some). */
+    @Transactional(readOnly = true)
+    public Health health(long nearZero, int sample) {
+        String perSku = "SELECT sku, SUM(on_hand - reserved) AS available FROM stock GROUP BY sku";
+        Map<String, Object> counts = jdbc.sql("SELECT COUNT(*) AS skus, SUM(CASE WHEN available <= 0 THEN 1 ELSE 0 END) AS zero, "
+                        + "SUM(CASE WHEN available > 0 AND available <= :near THEN 1 ELSE 0 END) AS near FROM (" + perSku + ") a")
+                .param("near", nearZero).query().singleRow();
+        List<String> zero = jdbc.sql("SELECT sku FROM (" + perSku + ") a WHERE available <= 0 ORDER BY sku LIMIT :n")
+                .param("n", sample).query(String.class).list();
+        List<String> near = jdbc.sql("SELECT sku FROM (" + perSku + ") a WHERE available > 0 AND available <= :near "
+                        + "ORDER BY available, sku LIMIT :n")
+                .param("near", nearZero).param("n", sample).query(String.class).list();
+        return new Health(number(counts.get("skus")), number(counts.get("zero")), number(counts.get("near")), zero, near);
+    }
+
+    /** Skus starting with {@code prefix} (all when empty), after {@code after} in sku order. */
+    @Transactional(readOnly = true)
+    public List<String> skus(String prefix, String after, int limit) {
+        return jdbc.sql("SELECT DISTINCT sku FROM stock WHERE sku LIKE :prefix ESCAPE '!' AND sku > :after ORDER BY sku LIMIT :limit")
+                .param("prefix", (prefix == null ? "" : prefix.replace("!", "!!").replace("%", "!%").replace("_", "!_")) + "%")
+                .param("after", after == null ? "" : after).param("limit", limit).query(String.class).list();
+    }
+
+    /** The reservations held on a sku (all locations), oldest first. */
+    @Transactional(readOnly = true)
+    public List<Reservation> reservationsOfSku(String sku, int limit) {
+        return jdbc.sql("SELECT hub_order_id, line_id, sku, location, qty FROM reservations WHERE sku = :sku "
+                        + "ORDER BY reserved_at, hub_order_id LIMIT :limit")
+                .param("sku", sku).param("limit", limit)
+                .query((rs, n) -> new Reservation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5)))
+                .list();
+    }
+
+    private static long number(Object value) {
+        return value == null ? 0 : ((Number) value).longValue();
     }
 
     /** Every sku that has stock at some location. */

@@ -6,6 +6,7 @@ public final class EventTypes {
     public static final String ORDER_RESERVED = "order.reserved";
     public static final String ORDER_CANCELLED = "order.cancelled";
     public static final String ORDER_SHIPPED = "order.shipped";
+    public static final String ORDER_DELIVERED = "order.delivered";
     public static final String STOCK_CHANGED = "stock.changed";
     public static final String ALERT_RAISED = "alert.raised";
 

@@ -53,8 +53,12 @@ public class ExceptionStore {
     /** Set while the store is unreachable for dead letters: one WARN per outage, not one per redelivery. */
     private final AtomicBoolean deadLettersWaiting = new AtomicBoolean();
 
+    private final org.springframework.beans.factory.ObjectProvider<ReplayCheck> checks;
+
     public ExceptionStore(JdbcClient jdbc, JmsTemplate jms, Clock clock,
-                          @Value("${orderhub.exceptions.max-payload-chars:262144}") int maxPayloadChars) {
+                          @Value("${orderhub.exceptions.max-payload-chars:262144}") int maxPayloadChars,
+                          org.springframework.beans.factory.ObjectProvider<ReplayCheck> checks) {
+        this.checks = checks;
         this.jdbc = jdbc;
         this.jms = jms;
         this.clock = clock;
@@ -208,6 +212,52 @@ public class ExceptionStore {
             jms.convertAndSend(queue, parked.payload());
         }
         return find(id).orElseThrow();
+    }
+
+    /**
+     * Replays a payload a person fixed instead of the original: checked first with the rules of
+     * the queue's consumer (400 naming the problem when it would be refused, and nothing is sent
+     * or changed), then sent as text; the entry becomes REPLAYED with a note that it was edited
+     * (the original payload stays in the entry). Any entry from a queue can be fixed this way,
+     * also one whose original was truncated or not text.
+     */
+    @Transactional
+    public ParkedException replayFixed(long id, String fixedPayload, String note) {
+        ParkedException parked = open(id);
+        if (!parked.source().startsWith(QUEUE_PREFIX)) {
+            throw new ExceptionStateException("exception " + id + ": source " + parked.source() + " cannot be replayed");
+        }
+        String queue = parked.source().substring(QUEUE_PREFIX.length());
+        checks.orderedStream().filter(c -> c.queue().equals(queue)).forEach(c -> c.check(fixedPayload));
+        resolve(id, ParkedException.REPLAYED, note == null ? "replayed with an edited payload" : "replayed with an edited payload: " + note);
+        jms.convertAndSend(queue, fixedPayload);
+        return find(id).orElseThrow();
+    }
+
+    /** Open entries, newest first, for the console's exceptions page (with the optional source). */
+    @Transactional(readOnly = true)
+    public List<ParkedException> newestOpen(String source, long beforeId, int limit) {
+        JdbcClient.StatementSpec query = jdbc.sql("SELECT " + COLUMNS + " FROM exceptions WHERE status = 'OPEN'"
+                + (beforeId > 0 ? " AND id < :before" : "") + (source != null ? " AND source = :source" : "")
+                + " ORDER BY id DESC LIMIT :limit").param("limit", limit);
+        if (beforeId > 0) {
+            query = query.param("before", beforeId);
+        }
+        if (source != null) {
+            query = query.param("source", source);
+        }
+        return query.query(ExceptionStore::map).list();
+    }
+
+    /** Open entries per source. */
+    @Transactional(readOnly = true)
+    public java.util.Map<String, Long> openBySource() {
+        java.util.Map<String, Long> counts = new java.util.TreeMap<>();
+        jdbc.sql("SELECT source, COUNT(*) FROM exceptions WHERE status = 'OPEN' GROUP BY source")
+                .query((ResultSet rs) -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                });
+        return counts;
     }
 
     /** Closes the entry without processing it, with a note saying why. */

@@ -57,6 +57,27 @@ public class Outbox {
         return eventId;
     }
 
+    /** An event the hub sent about something (the topic it went to, when it was written and published). */
+    public record Sent(String eventId, String type, java.time.Instant createdAt, java.time.Instant publishedAt) {
+    }
+
+    /**
+     * The events written for a group key (an order's id, a sku), oldest first: those still kept
+     * (published events are deleted after {@code orderhub.outbox.keep-published-hours}).
+     */
+    @org.springframework.transaction.annotation.Transactional(readOnly = true)
+    public java.util.List<Sent> sentFor(String groupKey, int limit) {
+        return jdbc.sql("SELECT event_id, type, created_at, published_at FROM outbox WHERE group_key = :key ORDER BY id LIMIT :limit")
+                .param("key", groupKey).param("limit", limit)
+                .query((rs, n) -> new Sent(rs.getString(1), rs.getString(2), at(rs.getObject(3, java.time.OffsetDateTime.class)),
+                        at(rs.getObject(4, java.time.OffsetDateTime.class))))
+                .list();
+    }
+
+    private static java.time.Instant at(java.time.OffsetDateTime value) {
+        return value == null ? null : value.toInstant();
+    }
+
     private record Event(String eventId, String type, String groupKey, String payload) {
     }
 

@@ -52,6 +52,21 @@ public class ChannelCancellations {
         this.backoffMs = backoffMs;
     }
 
+    /** Where telling the channel about a hub cancellation stands. */
+    public record Pending(String hubOrderId, String channel, String status, int attempts, String lastError, java.time.Instant doneAt) {
+    }
+
+    /** The order's cancellation owed to its channel, if there is one. */
+    public java.util.Optional<Pending> of(String hubOrderId) {
+        return jdbc.sql("SELECT hub_order_id, channel, status, attempts, last_error, done_at FROM channel_cancellations "
+                        + "WHERE hub_order_id = :id")
+                .param("id", hubOrderId)
+                .query((rs, n) -> new Pending(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4), rs.getString(5),
+                        rs.getObject(6, java.time.OffsetDateTime.class) == null ? null
+                                : rs.getObject(6, java.time.OffsetDateTime.class).toInstant()))
+                .optional();
+    }
+
     /** What one round did. */
     public record Round(int done, int retrying, int refused) {
     }

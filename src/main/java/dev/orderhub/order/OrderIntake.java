@@ -88,9 +88,14 @@ public class OrderIntake {
         if (message.unreadable() != null) {
             throw new InvalidOrderException(message.unreadable());
         }
+        return read(message.text());
+    }
+
+    /** Reads an intake message's text as the importer does: the order, or InvalidOrderException saying why not. */
+    OrderSubmission read(String text) {
         JsonNode body;
         try {
-            body = json.read(message.text());
+            body = json.read(text);
         } catch (StrictJson.Malformed e) {
             throw new InvalidOrderException(e.getMessage());
         }

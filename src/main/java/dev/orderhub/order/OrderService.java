@@ -277,10 +277,18 @@ public class OrderService {
      */
     @Transactional(noRollbackFor = IllegalTransitionException.class)
     public Order cancel(String hubOrderId, String reason, boolean byChannel) {
+        return cancel(hubOrderId, reason, byChannel ? CancelledBy.CHANNEL : CancelledBy.SELLER);
+    }
+
+    /** Cancels, recording who cancelled (the KPIs tell the seller's cancellations from the buyer's and the channel's). */
+    @Transactional(noRollbackFor = IllegalTransitionException.class)
+    public Order cancel(String hubOrderId, String reason, CancelledBy by) {
+        boolean byChannel = by == CancelledBy.CHANNEL;
         Map.Entry<OrderStatus, FulfilmentMode> current = store.lock(hubOrderId)
                 .orElseThrow(() -> new OrderNotFoundException(hubOrderId));
         Instant now = clock.instant();
         transition(hubOrderId, current.getKey(), OrderStatus.CANCELLED, current.getValue(), reason, null, now);
+        store.markCancelled(hubOrderId, by, now);
         List<Reservation> released = ledger.release(hubOrderId, "order cancelled");
         if (!released.isEmpty()) {
             fillBackorders(released.stream().map(Reservation::sku).collect(java.util.stream.Collectors.toCollection(LinkedHashSet::new)));
@@ -435,6 +443,67 @@ public class OrderService {
     public OrderPage list(String channel, OrderStatus status, String sku, long afterSeq, int limit) {
         OrderStore.Page page = store.list(channel, status, sku, afterSeq, limit);
         return new OrderPage(page.orders(), page.lastSeq());
+    }
+
+    /** A page of orders matching the query (see {@link OrderQuery}) and the position of the next page. */
+    @Transactional(readOnly = true)
+    public OrderPage search(OrderQuery query, long cursor, int limit) {
+        OrderStore.Page page = store.search(query, cursor, limit);
+        return new OrderPage(page.orders(), page.lastSeq());
+    }
+
+    /** Orders per channel and status placed at or after {@code since}. */
+    public Map<String, Map<OrderStatus, Long>> countsSince(Instant since) {
+        return store.countsSince(since);
+    }
+
+    /** Per channel, the orders not yet shipped whose ship-by lies at or before {@code before}. */
+    public Map<String, Long> atRisk(Instant before) {
+        return store.atRisk(before);
+    }
+
+    /**
+     * A person released an order held for them (an unknown sku now set up, an address checked):
+     * it goes back to RECEIVED and is reserved at once (RESERVED, or BACKORDERED when short).
+     * Refused (409) for an order not ON_HOLD, and while one of its skus is still unknown (the
+     * order stays on hold, the answer names the sku).
+     */
+    @Transactional(noRollbackFor = IllegalTransitionException.class)
+    public Order releaseHold(String hubOrderId, String note) {
+        Map.Entry<OrderStatus, FulfilmentMode> current = store.lock(hubOrderId)
+                .orElseThrow(() -> new OrderNotFoundException(hubOrderId));
+        Instant now = clock.instant();
+        if (current.getKey() != OrderStatus.ON_HOLD) {
+            refuse(hubOrderId, current.getKey(), OrderStatus.RECEIVED, "release hold: the order is not on hold", now);
+        }
+        Order order = store.find(hubOrderId).orElseThrow();
+        Map<String, List<Bundles.Component>> bundleParts = bundles.componentsOf(order.lines().stream().map(OrderLine::sku).toList());
+        Set<String> needed = new TreeSet<>();
+        for (OrderLine line : order.lines()) {
+            needed.add(line.sku());
+            bundleParts.getOrDefault(line.sku(), List.of()).forEach(part -> needed.add(part.sku()));
+        }
+        needed.removeAll(bundleParts.keySet());
+        Set<String> unknown = new TreeSet<>(needed);
+        unknown.removeAll(ledger.knownSkus(needed));
+        if (!unknown.isEmpty()) {
+            throw new HoldStillNeededException(hubOrderId, "order " + hubOrderId + " stays on hold: sku "
+                    + String.join(", ", unknown) + " is still unknown to the hub (set its stock first)");
+        }
+        Channel channel = channels.channel(order.channel()).orElseThrow(() -> new HoldStillNeededException(hubOrderId,
+                "order " + hubOrderId + " stays on hold: its channel " + order.channel() + " is no longer configured"));
+        transition(hubOrderId, OrderStatus.ON_HOLD, OrderStatus.RECEIVED, current.getValue(),
+                note == null ? "hold released" : "hold released: " + note, null, now);
+        ReservationOutcome outcome = ledger.reserveAll(hubOrderId, order.shipBy(), toReserve(order.lines(), bundleParts),
+                channel.locations());
+        if (outcome.reserved()) {
+            transition(hubOrderId, OrderStatus.RECEIVED, OrderStatus.RESERVED, current.getValue(), null, null, now);
+            outbox.append(EventTypes.ORDER_RESERVED, hubOrderId, new OrderReserved(hubOrderId, channel.id(), outcome.reservations()));
+        } else {
+            transition(hubOrderId, OrderStatus.RECEIVED, OrderStatus.BACKORDERED, current.getValue(),
+                    "not enough stock for sku " + outcome.shortSku(), null, now);
+        }
+        return store.find(hubOrderId).orElseThrow();
     }
 
     record OrderReceived(String hubOrderId, String channel, String channelOrderId, OrderStatus status,

@@ -181,6 +181,17 @@ class OrderStore {
                 .update() == 1;
     }
 
+    void markCancelled(String hubOrderId, CancelledBy by, Instant at) {
+        jdbc.sql("UPDATE orders SET cancelled_by = :by, cancelled_at = :at WHERE hub_order_id = :id")
+                .param("by", by.name()).param("at", utc(at)).param("id", hubOrderId).update();
+    }
+
+    Optional<CancelledBy> cancelledBy(String hubOrderId) {
+        return jdbc.sql("SELECT cancelled_by FROM orders WHERE hub_order_id = :id").param("id", hubOrderId)
+                .query((rs, n) -> Optional.ofNullable(rs.getString(1)).map(CancelledBy::valueOf)).optional()
+                .flatMap(o -> o);
+    }
+
     void appendEvent(String hubOrderId, String type, OrderStatus from, OrderStatus to, String detail, Instant at) {
         jdbc.sql("INSERT INTO order_events (hub_order_id, type, from_status, to_status, detail, at) "
                         + "VALUES (:id, :type, :from, :to, :detail, :at)")
@@ -201,35 +212,77 @@ class OrderStore {
 
     /** A page of orders in intake order, after {@code afterSeq}, filtered by what is given. */
     Page list(String channel, OrderStatus status, String sku, long afterSeq, int limit) {
-        StringBuilder where = new StringBuilder(" WHERE o.seq > :after");
-        if (channel != null) {
+        return search(new OrderQuery(channel, status, sku, null, null, null, false), afterSeq, limit);
+    }
+
+    /**
+     * A page of orders matching the query, in intake order or newest first, after (or, newest
+     * first, before) the position {@code cursor} (0: from the start).
+     */
+    Page search(OrderQuery q, long cursor, int limit) {
+        StringBuilder where = new StringBuilder(" WHERE 1 = 1");
+        MapSqlParameterSource params = new MapSqlParameterSource().addValue("limit", limit + 1);
+        if (cursor > 0) {
+            where.append(q.newestFirst() ? " AND o.seq < :cursor" : " AND o.seq > :cursor");
+            params.addValue("cursor", cursor);
+        }
+        if (q.channel() != null) {
             where.append(" AND o.channel = :channel");
+            params.addValue("channel", q.channel());
         }
-        if (status != null) {
+        if (q.status() != null) {
             where.append(" AND o.status = :status");
+            params.addValue("status", q.status().name());
         }
-        if (sku != null) {
+        if (q.sku() != null) {
             where.append(" AND EXISTS (SELECT 1 FROM order_lines l WHERE l.hub_order_id = o.hub_order_id AND l.sku = :sku)");
+            params.addValue("sku", q.sku());
         }
-        JdbcClient.StatementSpec query = jdbc.sql("SELECT " + ORDER_COLUMNS.replaceAll("(^|, )", "$1o.") + " FROM orders o"
-                        + where + " ORDER BY o.seq LIMIT :limit")
-                .param("after", afterSeq).param("limit", limit + 1);
-        if (channel != null) {
-            query = query.param("channel", channel);
+        if (q.placedFrom() != null) {
+            where.append(" AND o.placed_at >= :placedFrom");
+            params.addValue("placedFrom", utc(q.placedFrom()));
         }
-        if (status != null) {
-            query = query.param("status", status.name());
+        if (q.placedBefore() != null) {
+            where.append(" AND o.placed_at < :placedBefore");
+            params.addValue("placedBefore", utc(q.placedBefore()));
         }
-        if (sku != null) {
-            query = query.param("sku", sku);
+        if (q.shipByBefore() != null) {
+            where.append(" AND o.ship_by <= :shipByBefore AND o.status IN (:open)");
+            params.addValue("shipByBefore", utc(q.shipByBefore()));
+            params.addValue("open", OrderQuery.NOT_YET_SHIPPED.stream().map(Enum::name).toList());
         }
-        List<Header> headers = query.query(OrderStore::mapHeader).list();
+        String sql = "SELECT " + ORDER_COLUMNS.replaceAll("(^|, )", "$1o.") + " FROM orders o" + where
+                + " ORDER BY o.seq" + (q.newestFirst() ? " DESC" : "") + " LIMIT :limit";
+        List<Header> headers = batch.query(sql, params, OrderStore::mapHeader);
         boolean more = headers.size() > limit;
         List<Header> page = more ? headers.subList(0, limit) : headers;
         Map<String, List<OrderLine>> lines = page.isEmpty() ? Map.of()
                 : lines(page.stream().map(h -> h.hubOrderId).toList());
         List<Order> orders = page.stream().map(h -> h.complete(lines.getOrDefault(h.hubOrderId, List.of()), null)).toList();
         return new Page(orders, more ? page.get(page.size() - 1).seq : null);
+    }
+
+    /** Orders per channel and status placed at or after {@code since}: one aggregate. */
+    Map<String, Map<OrderStatus, Long>> countsSince(Instant since) {
+        Map<String, Map<OrderStatus, Long>> counts = new java.util.TreeMap<>();
+        jdbc.sql("SELECT channel, status, COUNT(*) FROM orders WHERE placed_at >= :since GROUP BY channel, status")
+                .param("since", utc(since))
+                .query((ResultSet rs) -> {
+                    counts.computeIfAbsent(rs.getString(1), k -> new java.util.EnumMap<>(OrderStatus.class))
+                            .put(OrderStatus.valueOf(rs.getString(2)), rs.getLong(3));
+                });
+        return counts;
+    }
+
+    /** Orders not yet shipped whose ship-by is at or before {@code before}, per channel. */
+    Map<String, Long> atRisk(Instant before) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        jdbc.sql("SELECT channel, COUNT(*) FROM orders WHERE ship_by <= :before AND status IN (:open) GROUP BY channel")
+                .param("before", utc(before)).param("open", OrderQuery.NOT_YET_SHIPPED.stream().map(Enum::name).toList())
+                .query((ResultSet rs) -> {
+                    counts.put(rs.getString(1), rs.getLong(2));
+                });
+        return counts;
     }
 
     private Map<String, List<OrderLine>> lines(List<String> hubOrderIds) {

@@ -52,6 +52,58 @@ public class ShipmentConfirmations {
         this.backoffMs = backoffMs;
     }
 
+    /** Where a shipment's confirmation to its channel stands. */
+    public record Confirmation(String shipmentId, String channel, String status, int attempts, Instant nextAttemptAt,
+                               String lastError, Instant confirmedAt) {
+    }
+
+    /** The confirmations owed for an order's shipments, in the order they were recorded. */
+    public List<Confirmation> of(String hubOrderId) {
+        return jdbc.sql("SELECT c.shipment_id, c.channel, c.status, c.attempts, c.next_attempt_at, c.last_error, c.confirmed_at "
+                        + "FROM channel_confirmations c JOIN shipments s ON s.shipment_id = c.shipment_id "
+                        + "WHERE s.hub_order_id = :order ORDER BY s.seq")
+                .param("order", hubOrderId)
+                .query((rs, n) -> new Confirmation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getInt(4),
+                        at(rs.getObject(5, OffsetDateTime.class)), rs.getString(6), at(rs.getObject(7, OffsetDateTime.class))))
+                .list();
+    }
+
+    /** Confirmations per channel and status (PENDING, CONFIRMED, REJECTED). */
+    public Map<String, Map<String, Long>> countsByChannel() {
+        Map<String, Map<String, Long>> counts = new java.util.TreeMap<>();
+        jdbc.sql("SELECT channel, status, COUNT(*) FROM channel_confirmations GROUP BY channel, status")
+                .query((java.sql.ResultSet rs) -> {
+                    counts.computeIfAbsent(rs.getString(1), k -> new java.util.TreeMap<>()).put(rs.getString(2), rs.getLong(3));
+                });
+        return counts;
+    }
+
+    /**
+     * A person asks for a shipment's confirmation to be sent again now: a REJECTED one (the
+     * channel refused it; the person fixed the cause) goes back to PENDING, a PENDING one waiting
+     * out its backoff is due at once. 409 for one already CONFIRMED, 404 for a shipment the order
+     * does not have or that owes no confirmation.
+     */
+    @org.springframework.transaction.annotation.Transactional
+    public Confirmation retry(String hubOrderId, String shipmentId) {
+        Confirmation current = of(hubOrderId).stream().filter(c -> c.shipmentId().equals(shipmentId)).findFirst()
+                .orElseThrow(() -> new OrderNotFoundException(hubOrderId, "order " + hubOrderId + " has no shipment "
+                        + shipmentId + " owing a confirmation to its channel"));
+        if ("CONFIRMED".equals(current.status())) {
+            throw new InvalidShipmentException("shipment " + shipmentId + " was already confirmed to " + current.channel()
+                    + " at " + current.confirmedAt() + "; it is not sent again");
+        }
+        jdbc.sql("UPDATE channel_confirmations SET status = 'PENDING', next_attempt_at = :now WHERE shipment_id = :id "
+                        + "AND status <> 'CONFIRMED'")
+                .param("now", clock.instant().atOffset(ZoneOffset.UTC)).param("id", shipmentId).update();
+        LOG.info("shipment confirmation {} to be sent again now (was {})", shipmentId, current.status());
+        return of(hubOrderId).stream().filter(c -> c.shipmentId().equals(shipmentId)).findFirst().orElseThrow();
+    }
+
+    private static Instant at(OffsetDateTime value) {
+        return value == null ? null : value.toInstant();
+    }
+
     /** What one round did. */
     public record Round(int confirmed, int retrying, int rejected) {
     }

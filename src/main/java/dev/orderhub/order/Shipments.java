@@ -136,10 +136,11 @@ public class Shipments {
         ordered.forEach((line, qty) -> unshipped.put(line, qty - shippedBefore.getOrDefault(line, 0)));
         ledger.ship(hubOrderId, now, unshipped);
         Instant shippedAt = request.shippedAt() == null ? at : request.shippedAt();
-        jdbc.sql("INSERT INTO shipments (shipment_id, hub_order_id, carrier, service, tracking_number, shipped_at, recorded_at) "
-                        + "VALUES (:id, :order, :carrier, :service, :tracking, :shippedAt, :now)")
+        jdbc.sql("INSERT INTO shipments (shipment_id, hub_order_id, carrier, service, tracking_number, shipped_at, recorded_at, "
+                        + "tracking_valid) VALUES (:id, :order, :carrier, :service, :tracking, :shippedAt, :now, :valid)")
                 .param("id", shipmentId).param("order", hubOrderId).param("carrier", request.carrier())
                 .param("service", request.service()).param("tracking", request.trackingNumber())
+                .param("valid", TrackingNumbers.valid(request.carrier(), request.trackingNumber()))
                 .param("shippedAt", utc(shippedAt)).param("now", utc(at)).update();
         now.forEach((line, qty) -> jdbc.sql("INSERT INTO shipment_lines (shipment_id, line_id, qty) VALUES (:id, :line, :qty)")
                 .param("id", shipmentId).param("line", line).param("qty", qty).update());
@@ -180,6 +181,64 @@ public class Shipments {
                     + " was recorded with other lines " + had + " (this request: " + asked + "); a parcel's lines "
                     + "cannot change, a different parcel needs its own tracking number");
         }
+    }
+
+    /** A parcel's delivery as the carrier (or a person, or the channel) reported it. */
+    public record Delivered(String shipmentId, String hubOrderId, Instant deliveredAt, OrderStatus orderStatus, boolean recorded) {
+    }
+
+    /**
+     * Records when a parcel was delivered (the same time again changes nothing; another time is
+     * refused, 409; before it shipped 400). When every parcel of a SHIPPED order is delivered the
+     * order becomes DELIVERED. Payload of order.delivered.
+     */
+    @Transactional(noRollbackFor = IllegalTransitionException.class)
+    public Delivered delivered(String hubOrderId, String shipmentId, Instant deliveredAt) {
+        Map.Entry<OrderStatus, FulfilmentMode> current = store.lock(hubOrderId)
+                .orElseThrow(() -> new OrderNotFoundException(hubOrderId));
+        Map<String, Object> row = jdbc.sql("SELECT shipped_at, delivered_at FROM shipments WHERE shipment_id = :id AND hub_order_id = :order")
+                .param("id", shipmentId).param("order", hubOrderId).query().listOfRows().stream().findFirst()
+                .orElseThrow(() -> new OrderNotFoundException(hubOrderId, "order " + hubOrderId + " has no shipment " + shipmentId));
+        Instant shippedAt = instant(row.get("shipped_at"));
+        Instant before = instant(row.get("delivered_at"));
+        if (before != null) {
+            if (before.equals(deliveredAt)) {
+                return new Delivered(shipmentId, hubOrderId, before, current.getKey(), false);
+            }
+            throw new InvalidShipmentException("shipment " + shipmentId + " was recorded delivered at " + before
+                    + "; a parcel is delivered once");
+        }
+        if (deliveredAt.isBefore(shippedAt)) {
+            throw new IllegalArgumentException("deliveredAt: " + deliveredAt + " is before the parcel shipped (" + shippedAt + ")");
+        }
+        jdbc.sql("UPDATE shipments SET delivered_at = :at WHERE shipment_id = :id").param("at", utc(deliveredAt))
+                .param("id", shipmentId).update();
+        Instant now = clock.instant();
+        long undelivered = jdbc.sql("SELECT COUNT(*) FROM shipments WHERE hub_order_id = :order AND delivered_at IS NULL")
+                .param("order", hubOrderId).query(Long.class).single();
+        OrderStatus status = current.getKey();
+        if (undelivered == 0 && status == OrderStatus.SHIPPED) {
+            orders.move(hubOrderId, status, OrderStatus.DELIVERED, current.getValue(), "delivered " + deliveredAt, now);
+            status = OrderStatus.DELIVERED;
+        } else {
+            store.appendEvent(hubOrderId, "DELIVERY", null, null, "parcel " + shipmentId + " delivered " + deliveredAt, now);
+        }
+        Delivered delivered = new Delivered(shipmentId, hubOrderId, deliveredAt, status, true);
+        outbox.append(EventTypes.ORDER_DELIVERED, hubOrderId, delivered);
+        return delivered;
+    }
+
+    private static Instant instant(Object value) {
+        if (value == null) {
+            return null;
+        }
+        if (value instanceof java.time.OffsetDateTime odt) {
+            return odt.toInstant();
+        }
+        if (value instanceof java.sql.Timestamp ts) {
+            return ts.toInstant();
+        }
+        return ((java.time.temporal.TemporalAccessor) value).query(Instant::from);
     }
 
     /** The order's shipments, oldest first. */

@@ -155,6 +155,25 @@ class ChannelStockStore {
         return instant.atOffset(ZoneOffset.UTC);
     }
 
+    /** One channel's stock sync at a glance (see {@link StockSync.ChannelSummary}). */
+    List<StockSync.ChannelSummary> summary() {
+        return jdbc.sql("SELECT channel, COUNT(*), "
+                        + "SUM(CASE WHEN version > pushed_version THEN 1 ELSE 0 END), "
+                        + "MIN(CASE WHEN version > pushed_version THEN changed_at END), MAX(pushed_at), "
+                        + "SUM(CASE WHEN version > pushed_version AND last_error IS NOT NULL THEN 1 ELSE 0 END), "
+                        + "SUM(CASE WHEN pushed_value > ats THEN 1 ELSE 0 END) "
+                        + "FROM channel_stock GROUP BY channel ORDER BY channel")
+                .query((rs, n) -> new StockSync.ChannelSummary(rs.getString(1), rs.getLong(2), rs.getLong(3), instant(rs, 4),
+                        instant(rs, 5), rs.getLong(6), rs.getLong(7)))
+                .list();
+    }
+
+    /** Rows whose channel shows more than the hub wants it to (the oldest change first). */
+    List<Row> showingMore(int limit) {
+        return jdbc.sql("SELECT " + COLUMNS + " FROM channel_stock WHERE pushed_value > ats ORDER BY changed_at LIMIT :limit")
+                .param("limit", limit).query(ChannelStockStore::map).list();
+    }
+
     /** Whether the channel has a value for any sku. */
     boolean hasAny(String channel) {
         return jdbc.sql("SELECT COUNT(*) FROM channel_stock WHERE channel = :channel").param("channel", channel)

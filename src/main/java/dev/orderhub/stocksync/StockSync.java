@@ -181,4 +181,29 @@ public class StockSync implements StockFeedback {
         }
         return views;
     }
+
+    /**
+     * A channel's stock sync at a glance: skus it has values for, values waiting to be pushed and
+     * since when the oldest waits (the sync lag), the last accepted push, pending values whose last
+     * attempt failed, and values the channel shows that are higher than the hub wants (at risk of
+     * overselling until the push lands).
+     */
+    public record ChannelSummary(String channel, long skus, long pending, Instant oldestPendingSince, Instant lastPushedAt,
+                                 long failing, long showingMore) {
+    }
+
+    /** A (channel, sku) the channel shows more of than the hub wants it to. */
+    public record Overshown(String channel, String sku, long availableToSell, long shown, Instant since) {
+    }
+
+    @Transactional(readOnly = true)
+    public List<ChannelSummary> summary() {
+        return store.summary();
+    }
+
+    @Transactional(readOnly = true)
+    public List<Overshown> overshown(int limit) {
+        return store.showingMore(limit).stream()
+                .map(r -> new Overshown(r.channel(), r.sku(), r.ats(), r.pushedValue(), r.changedAt())).toList();
+    }
 }

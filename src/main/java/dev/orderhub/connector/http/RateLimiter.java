@@ -48,6 +48,22 @@ public class RateLimiter {
                 .update();
     }
 
+    /** A bucket as it stands: tokens left when last drawn from (refilled since), and how long it is blocked. */
+    public record Bucket(String bucket, double tokens, java.time.Instant lastTaken, long blockedForMillis) {
+    }
+
+    /** The buckets of one channel (named "<channel>:<operation>"). */
+    @Transactional(readOnly = true)
+    public java.util.List<Bucket> bucketsOf(String channel) {
+        long now = clock.millis();
+        return jdbc.sql("SELECT bucket, tokens, updated_ms, blocked_until_ms FROM rate_buckets WHERE bucket LIKE :prefix "
+                        + "ESCAPE '!' ORDER BY bucket")
+                .param("prefix", channel.replace("!", "!!").replace("%", "!%").replace("_", "!_") + ":%")
+                .query((rs, n) -> new Bucket(rs.getString(1), rs.getDouble(2), java.time.Instant.ofEpochMilli(rs.getLong(3)),
+                        Math.max(0, rs.getLong(4) - now)))
+                .list();
+    }
+
     /** Milliseconds until the bucket may grant again because of a block (0 when not blocked). */
     @Transactional(readOnly = true)
     public long blockedFor(String bucket) {

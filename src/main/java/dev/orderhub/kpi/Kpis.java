@@ -1,0 +1,266 @@
+package dev.orderhub.kpi;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.time.LocalDate;
+import java.time.ZoneOffset;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.TreeMap;
+import java.util.function.Function;
+
+import dev.orderhub.channel.Channel;
+import dev.orderhub.channel.ChannelRegistry;
+import dev.orderhub.order.OrderFacts;
+import dev.orderhub.order.TrackingNumbers;
+import org.springframework.stereotype.Service;
+
+/**
+ * The marketplace KPIs the hub computes for every channel from its own data (Amazon's
+ * definitions and targets: docs/kpis.md): Late Shipment Rate over 10 and 30 days,
+ * pre-fulfilment Cancel Rate over 7 days, Valid Tracking Rate over 30 days, On-Time Delivery Rate
+ * over 14 days (also per carrier), and the Order Defect Rate as far as the hub's data goes (it
+ * has none: said so, and the marketplace's own figure shown where one was reported). Windows are
+ * whole UTC days ending today; a day's history value is the window ending that day.
+ */
+@Service
+public class Kpis implements KpiSource {
+
+    /** One KPI as published: what it measures, over how many days, the target and which side is good. */
+    public record Definition(String id, String name, int days, double target, boolean higherIsBetter, String basis) {
+    }
+
+    public static final List<Definition> DEFINITIONS = List.of(
+            new Definition("lsr", "Late Shipment Rate (10 days)", 10, 0.04, false,
+                    "seller-fulfilled orders whose ship-by fell in the window (and has passed), late when a parcel was "
+                            + "confirmed to the channel after ship-by or units were still unshipped after it; orders cancelled "
+                            + "before any parcel and orders without a ship-by are not counted"),
+            new Definition("lsr-30d", "Late Shipment Rate (30 days)", 30, 0.04, false, "as the 10-day rate, over 30 days"),
+            new Definition("cancel-rate", "Pre-fulfilment Cancel Rate", 7, 0.025, false,
+                    "seller-fulfilled orders placed in the window that the seller cancelled before any parcel shipped; "
+                            + "cancellations the buyer asked for and the channel's own are counted apart, not in the rate"),
+            new Definition("vtr", "Valid Tracking Rate", 30, 0.95, true,
+                    "parcels of seller-fulfilled orders shipped in the window whose tracking number has the format of a "
+                            + "carrier the hub knows (an unknown carrier counts as not valid)"),
+            new Definition("otdr", "On-Time Delivery Rate", 14, 0.90, true,
+                    "parcels delivered in the window (a delivery event from the carrier, channel or a person) by the "
+                            + "order's deliver-by; parcels of orders without a deliver-by are not counted"));
+
+    /** The Order Defect Rate's definition: not computed by the hub. */
+    public static final Definition ODR = new Definition("odr", "Order Defect Rate", 60, 0.01, false,
+            "negative feedback, A-to-z claims and chargebacks: the hub receives none of these, so it does not compute "
+                    + "the rate; a figure the marketplace reports is shown");
+
+    /** A KPI's value on one channel: the rate (null when nothing was measured), its counts and what was left out. */
+    public record Kpi(String id, String name, String channel, Double rate, long numerator, long denominator, int days,
+                      double target, boolean higherIsBetter, boolean meetsTarget, String basis, Map<String, Long> notCounted,
+                      Reported reported) {
+    }
+
+    /** A figure the marketplace itself reported for the seller. */
+    public record Reported(double value, String period, Instant reportedAt) {
+    }
+
+    public record ChannelKpis(String channel, List<Kpi> kpis, Kpi odr) {
+    }
+
+    /** One day's value of a KPI (the window ending that day). */
+    public record Day(LocalDate day, Double rate, long numerator, long denominator) {
+    }
+
+    public record History(String channel, Definition kpi, List<Day> days) {
+    }
+
+    public record CarrierDelivery(String carrier, long delivered, long onTime, long withoutDeliverBy, Double rate) {
+    }
+
+    private final OrderFacts facts;
+    private final ChannelRegistry channels;
+    private final ReportedKpis reported;
+    private final Clock clock;
+
+    public Kpis(OrderFacts facts, ChannelRegistry channels, ReportedKpis reported, Clock clock) {
+        this.facts = facts;
+        this.channels = channels;
+        this.reported = reported;
+        this.clock = clock;
+    }
+
+    public static Optional<Definition> definition(String id) {
+        return DEFINITIONS.stream().filter(d -> d.id().equals(id)).findFirst();
+    }
+
+    /** Every channel's KPIs now (one channel when given). */
+    public List<ChannelKpis> current(String channel) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Map<String, Map<String, Counts>> byKpi = new LinkedHashMap<>();
+        Map<String, Long> withoutShipBy = new TreeMap<>();
+        Map<String, long[]> cancelledApart = new TreeMap<>();
+        Map<String, Long> withoutDeliverBy = new TreeMap<>();
+        for (Definition definition : DEFINITIONS) {
+            byKpi.put(definition.id(), new TreeMap<>());
+        }
+        Buckets buckets = buckets(today, 30);
+        for (Definition definition : DEFINITIONS) {
+            LocalDate first = today.minusDays(definition.days() - 1);
+            buckets.of(definition.id()).forEach((key, perDay) -> perDay.forEach((day, counts) -> {
+                if (!day.isBefore(first) && !day.isAfter(today)) {
+                    byKpi.get(definition.id()).merge(key, counts, Counts::plus);
+                }
+            }));
+        }
+        LocalDate lsrFirst = today.minusDays(9);
+        buckets.withoutShipBy.forEach(t -> {
+            if (!t.day().isBefore(lsrFirst)) {
+                withoutShipBy.merge(t.channel(), t.total(), Long::sum);
+            }
+        });
+        LocalDate cancelFirst = today.minusDays(6);
+        buckets.cancellations.forEach(t -> {
+            if (!t.day().isBefore(cancelFirst)) {
+                cancelledApart.merge(t.channel(), new long[] {t.other(), t.more()}, (a, b) -> new long[] {a[0] + b[0], a[1] + b[1]});
+            }
+        });
+        LocalDate deliveryFirst = today.minusDays(13);
+        buckets.deliveries.forEach(t -> {
+            if (!t.day().isBefore(deliveryFirst)) {
+                withoutDeliverBy.merge(t.channel(), t.other(), Long::sum);
+            }
+        });
+        List<ChannelKpis> result = new ArrayList<>();
+        for (Channel c : channels.channels()) {
+            if (channel != null && !channel.equals(c.id())) {
+                continue;
+            }
+            Map<String, Reported> figures = reported.of(c.id());
+            List<Kpi> kpis = new ArrayList<>();
+            for (Definition definition : DEFINITIONS) {
+                Counts counts = byKpi.get(definition.id()).getOrDefault(c.id(), Counts.NONE);
+                Map<String, Long> apart = new LinkedHashMap<>();
+                if (definition.id().startsWith("lsr")) {
+                    apart.put("withoutShipBy", withoutShipBy.getOrDefault(c.id(), 0L));
+                } else if (definition.id().equals("cancel-rate")) {
+                    long[] a = cancelledApart.getOrDefault(c.id(), new long[2]);
+                    apart.put("cancelledAtBuyersRequest", a[0]);
+                    apart.put("cancelledByChannel", a[1]);
+                } else if (definition.id().equals("otdr")) {
+                    apart.put("withoutDeliverBy", withoutDeliverBy.getOrDefault(c.id(), 0L));
+                }
+                kpis.add(kpi(definition, c.id(), counts, apart, figures.get(definition.id())));
+            }
+            Reported odr = figures.get("odr");
+            result.add(new ChannelKpis(c.id(), kpis, new Kpi(ODR.id(), ODR.name(), c.id(), null, 0, 0, ODR.days(), ODR.target(),
+                    false, odr != null && odr.value() < ODR.target(), ODR.basis(), Map.of(), odr)));
+        }
+        return result;
+    }
+
+    @Override
+    public List<KpiReading> readings() {
+        List<KpiReading> readings = new ArrayList<>();
+        for (ChannelKpis channel : current(null)) {
+            for (Kpi kpi : channel.kpis()) {
+                readings.add(new KpiReading(channel.channel(), kpi.id(), kpi.rate(), kpi.numerator(), kpi.denominator(),
+                        kpi.days() + "d"));
+            }
+        }
+        return readings;
+    }
+
+    /** A KPI's value for each of the last {@code days} days on a channel, each over the window ending that day. */
+    public History history(String channel, Definition kpi, int days) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Buckets buckets = buckets(today, days + kpi.days());
+        Map<LocalDate, Counts> perDay = buckets.of(kpi.id()).getOrDefault(channel, Map.of());
+        List<Day> series = new ArrayList<>();
+        for (LocalDate day = today.minusDays(days - 1); !day.isAfter(today); day = day.plusDays(1)) {
+            Counts sum = Counts.NONE;
+            for (LocalDate d = day.minusDays(kpi.days() - 1); !d.isAfter(day); d = d.plusDays(1)) {
+                sum = sum.plus(perDay.getOrDefault(d, Counts.NONE));
+            }
+            series.add(new Day(day, sum.rate(), sum.hits(), sum.denominator()));
+        }
+        return new History(channel, kpi, series);
+    }
+
+    /** On-time delivery per carrier over the last 14 days, all channels (one when given). */
+    public List<CarrierDelivery> carriers(String channel) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Instant from = today.minusDays(13).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant to = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Map<String, long[]> byCarrier = new TreeMap<>();
+        for (OrderFacts.Tally t : facts.deliveries(from, to)) {
+            if (channel != null && !channel.equals(t.channel())) {
+                continue;
+            }
+            String carrier = Optional.ofNullable(TrackingNumbers.carrier(t.carrier())).orElse(t.carrier());
+            byCarrier.merge(carrier, new long[] {t.total(), t.counted(), t.other()},
+                    (a, b) -> new long[] {a[0] + b[0], a[1] + b[1], a[2] + b[2]});
+        }
+        List<CarrierDelivery> result = new ArrayList<>();
+        byCarrier.forEach((carrier, n) -> {
+            long measured = n[0] - n[2];
+            result.add(new CarrierDelivery(carrier, n[0], n[1], n[2], measured == 0 ? null : (double) n[1] / measured));
+        });
+        return result;
+    }
+
+    private static Kpi kpi(Definition d, String channel, Counts counts, Map<String, Long> apart, Reported reported) {
+        Double rate = counts.rate();
+        boolean meets = rate == null || (d.higherIsBetter() ? rate >= d.target() : rate < d.target());
+        return new Kpi(d.id(), d.name(), channel, rate, counts.hits(), counts.denominator(), d.days(),
+                d.target(), d.higherIsBetter(), meets, d.basis(), apart, reported);
+    }
+
+    /** A day's counts: the orders or parcels the rate counts (late, cancelled, valid, on time) out of {@code denominator}. */
+    private record Counts(long hits, long denominator) {
+
+        static final Counts NONE = new Counts(0, 0);
+
+        Counts plus(Counts other) {
+            return new Counts(hits + other.hits, denominator + other.denominator);
+        }
+
+        Double rate() {
+            return denominator == 0 ? null : (double) hits / denominator;
+        }
+    }
+
+    /** The per-day counts of every KPI over [today - days + 1, today], from one query per measure. */
+    private final class Buckets {
+
+        final Map<String, Map<String, Map<LocalDate, Counts>>> perKpi = new LinkedHashMap<>();
+        List<OrderFacts.Tally> withoutShipBy;
+        List<OrderFacts.Tally> cancellations;
+        List<OrderFacts.Tally> deliveries;
+
+        Map<String, Map<LocalDate, Counts>> of(String kpi) {
+            return perKpi.getOrDefault(kpi.equals("lsr-30d") ? "lsr" : kpi, Map.of());
+        }
+
+        void put(String kpi, List<OrderFacts.Tally> tallies, Function<OrderFacts.Tally, Counts> counts) {
+            Map<String, Map<LocalDate, Counts>> byChannel = perKpi.computeIfAbsent(kpi, k -> new TreeMap<>());
+            for (OrderFacts.Tally t : tallies) {
+                byChannel.computeIfAbsent(t.channel(), k -> new TreeMap<>()).merge(t.day(), counts.apply(t), Counts::plus);
+            }
+        }
+    }
+
+    private Buckets buckets(LocalDate today, int days) {
+        Instant now = clock.instant();
+        Instant from = today.minusDays(days - 1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Instant to = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        Buckets buckets = new Buckets();
+        buckets.put("lsr", facts.lateShipments(from, to, now), t -> new Counts(t.counted(), t.total()));
+        buckets.cancellations = facts.cancellations(from, to);
+        buckets.put("cancel-rate", buckets.cancellations, t -> new Counts(t.counted(), t.total()));
+        buckets.put("vtr", facts.validTracking(from, to), t -> new Counts(t.counted(), t.total()));
+        buckets.deliveries = facts.deliveries(from, to);
+        buckets.put("otdr", buckets.deliveries, t -> new Counts(t.counted(), t.total() - t.other()));
+        buckets.withoutShipBy = facts.withoutShipBy(from, to);
+        return buckets;
+    }
+}
