@@ -65,7 +65,7 @@ public class CallerFilter extends OncePerRequestFilter {
         chain.doFilter(request, response);
     }
 
-    static String bearer(String authorization) {
+    public static String bearer(String authorization) {
         if (authorization.length() > 7 && authorization.regionMatches(true, 0, "Bearer ", 0, 7)) {
             String token = authorization.substring(7).trim();
             return token.isEmpty() || token.length() > 8192 ? null : token;
@@ -73,11 +73,12 @@ public class CallerFilter extends OncePerRequestFilter {
         return null;
     }
 
-    static boolean looksLikeJwt(String token) {
+    public static boolean looksLikeJwt(String token) {
         return !token.startsWith(ApiKeys.PREFIX) && token.chars().filter(c -> c == '.').count() == 2;
     }
 
-    private static boolean fromThisMachine(HttpServletRequest request) {
+    /** A request from a loopback address, not through a proxy (no forwarding headers). */
+    public static boolean fromThisMachine(HttpServletRequest request) {
         for (String header : FORWARDING_HEADERS) {
             if (request.getHeader(header) != null) {
                 return false;
