@@ -32,8 +32,8 @@ final class ChannelKeys {
             "stocksink", ChannelProperties.StockSinkConfig.class,
             "webhook", ChannelProperties.WebhookConfig.class);
 
-    /** Channel keys other parts of the hub bind from the same map (privacy.PrivacyProperties). */
-    private static final Set<String> READ_ELSEWHERE = Set.of("personalDataRetentionDays");
+    /** Channel keys other parts of the hub bind from the same map (privacy.PrivacyProperties, kpi.KpiThresholds). */
+    private static final List<String> READ_ELSEWHERE = List.of("personalDataRetentionDays", "kpiThresholds");
 
     private ChannelKeys() {
     }
@@ -70,7 +70,7 @@ final class ChannelKeys {
             return unknown(parts[3], ChannelProperties.LocationConfig.class, "location " + parts[2]);
         }
         String field = parts[3];
-        if (parts.length == 4 && READ_ELSEWHERE.stream().anyMatch(k -> normal(k).equals(normal(field)))) {
+        if (READ_ELSEWHERE.stream().anyMatch(k -> normal(k).equals(normal(field)))) {
             return null;
         }
         String problem = unknown(field, ChannelProperties.ChannelConfig.class, "channel " + parts[2]);

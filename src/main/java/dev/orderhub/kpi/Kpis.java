@@ -16,6 +16,7 @@ import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.order.OrderFacts;
 import dev.orderhub.order.TrackingNumbers;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 
 /**
@@ -27,6 +28,7 @@ import org.springframework.stereotype.Service;
  * whole UTC days ending today; a day's history value is the window ending that day.
  */
 @Service
+@EnableConfigurationProperties(KpiThresholds.class)
 public class Kpis implements KpiSource {
 
     /** One KPI as published: what it measures, over how many days, the target and which side is good. */

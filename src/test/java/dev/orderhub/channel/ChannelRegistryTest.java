@@ -115,8 +115,9 @@ class ChannelRegistryTest {
         assertThat(ChannelKeys.problem("orderhub.channels.shop.stokSink.rate"))
                 .isEqualTo("unknown key \"stokSink\" of channel shop (did you mean \"stockSink\"?) (known: name, kind, "
                         + "locations, buffer, maxAvailable, skuBuffers, skus, listings, connector, stockSink, webhook, fulfilmentTarget, "
-                        + "personalDataRetentionDays)");
+                        + "personalDataRetentionDays, kpiThresholds)");
         assertThat(ChannelKeys.problem("orderhub.channels.shop.personal-data-retention-days")).isNull();
+        assertThat(ChannelKeys.problem("orderhub.channels.shop.kpi-thresholds.lsr.warn")).isNull();
         assertThat(ChannelKeys.problem("orderhub.channels.shop.stock-sink.batchsize")).isNull();
         assertThat(ChannelKeys.problem("orderhub.channels.shop.stockSink.batchSise")).contains("did you mean \"batchSize\"");
         assertThat(ChannelKeys.problem("orderhub.channels.shop.connector.nmae")).contains("did you mean \"name\"");
