@@ -1,6 +1,7 @@
 package dev.orderhub.kpi;
 
 import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
 import java.time.LocalDate;
 import java.time.ZoneOffset;
@@ -10,18 +11,20 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.order.OrderFacts;
 import dev.orderhub.order.TrackingNumbers;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
 
 /**
  * The marketplace KPIs the hub computes for every channel from its own data (Amazon's
- * definitions and targets: docs/kpis.md): Late Shipment Rate over 10 and 30 days,
+ * definitions and targets: docs/kpis-and-alerts.md): Late Shipment Rate over 10 and 30 days,
  * pre-fulfilment Cancel Rate over 7 days, Valid Tracking Rate over 30 days, On-Time Delivery Rate
  * over 14 days (also per carrier), and the Order Defect Rate as far as the hub's data goes (it
  * has none: said so, and the marketplace's own figure shown where one was reported). Windows are
@@ -30,6 +33,9 @@ import org.springframework.stereotype.Service;
 @Service
 @EnableConfigurationProperties(KpiThresholds.class)
 public class Kpis implements KpiSource {
+
+    /** The longest KPI window, in days. */
+    static final int LONGEST = 30;
 
     /** One KPI as published: what it measures, over how many days, the target and which side is good. */
     public record Definition(String id, String name, int days, double target, boolean higherIsBetter, String basis) {
@@ -56,10 +62,14 @@ public class Kpis implements KpiSource {
             "negative feedback, A-to-z claims and chargebacks: the hub receives none of these, so it does not compute "
                     + "the rate; a figure the marketplace reports is shown");
 
-    /** A KPI's value on one channel: the rate (null when nothing was measured), its counts and what was left out. */
+    /**
+     * A KPI's value on one channel: the rate (null when nothing was measured), its counts, what was
+     * left out, the thresholds in force ({@link KpiThresholds}) and which of them the rate crossed
+     * ({@code state}: ok, warn, alert, or none when nothing was measured).
+     */
     public record Kpi(String id, String name, String channel, Double rate, long numerator, long denominator, int days,
                       double target, boolean higherIsBetter, boolean meetsTarget, String basis, Map<String, Long> notCounted,
-                      Reported reported) {
+                      Reported reported, Double warnAt, Double alertAt, String state) {
     }
 
     /** A figure the marketplace itself reported for the seller. */
@@ -73,7 +83,8 @@ public class Kpis implements KpiSource {
     public record Day(LocalDate day, Double rate, long numerator, long denominator) {
     }
 
-    public record History(String channel, Definition kpi, List<Day> days) {
+    /** A KPI's daily values on a channel, with the thresholds in force there. */
+    public record History(String channel, Definition kpi, List<Day> days, Double warnAt, Double alertAt) {
     }
 
     public record CarrierDelivery(String carrier, long delivered, long onTime, long withoutDeliverBy, Double rate) {
@@ -82,13 +93,24 @@ public class Kpis implements KpiSource {
     private final OrderFacts facts;
     private final ChannelRegistry channels;
     private final ReportedKpis reported;
+    private final KpiThresholds thresholds;
     private final Clock clock;
+    private final Duration refresh;
+    private final AtomicReference<Cached> cached = new AtomicReference<>();
 
-    public Kpis(OrderFacts facts, ChannelRegistry channels, ReportedKpis reported, Clock clock) {
+    /**
+     * @param refresh how long the day counts, once read, are used again before the next read (KPI
+     *                windows are days: a minute's delay is nothing, and a console page or an alert
+     *                evaluation then costs no query); zero reads every time
+     */
+    public Kpis(OrderFacts facts, ChannelRegistry channels, ReportedKpis reported, KpiThresholds thresholds, Clock clock,
+                @Value("${orderhub.kpi.refresh:60s}") Duration refresh) {
         this.facts = facts;
         this.channels = channels;
         this.reported = reported;
+        this.thresholds = thresholds;
         this.clock = clock;
+        this.refresh = refresh;
     }
 
     public static Optional<Definition> definition(String id) {
@@ -105,7 +127,7 @@ public class Kpis implements KpiSource {
         for (Definition definition : DEFINITIONS) {
             byKpi.put(definition.id(), new TreeMap<>());
         }
-        Buckets buckets = buckets(today, 30);
+        Buckets buckets = buckets(today, LONGEST);
         for (Definition definition : DEFINITIONS) {
             LocalDate first = today.minusDays(definition.days() - 1);
             buckets.of(definition.id()).forEach((key, perDay) -> perDay.forEach((day, counts) -> {
@@ -151,11 +173,12 @@ public class Kpis implements KpiSource {
                 } else if (definition.id().equals("otdr")) {
                     apart.put("withoutDeliverBy", withoutDeliverBy.getOrDefault(c.id(), 0L));
                 }
-                kpis.add(kpi(definition, c.id(), counts, apart, figures.get(definition.id())));
+                kpis.add(kpi(definition, c.id(), counts, apart, figures.get(definition.id()),
+                        thresholds.of(c.id(), definition.id()).orElse(null)));
             }
             Reported odr = figures.get("odr");
             result.add(new ChannelKpis(c.id(), kpis, new Kpi(ODR.id(), ODR.name(), c.id(), null, 0, 0, ODR.days(), ODR.target(),
-                    false, odr != null && odr.value() < ODR.target(), ODR.basis(), Map.of(), odr)));
+                    false, odr != null && odr.value() < ODR.target(), ODR.basis(), Map.of(), odr, null, null, "none")));
         }
         return result;
     }
@@ -175,7 +198,17 @@ public class Kpis implements KpiSource {
     /** A KPI's value for each of the last {@code days} days on a channel, each over the window ending that day. */
     public History history(String channel, Definition kpi, int days) {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        Buckets buckets = buckets(today, days + kpi.days());
+        return history(buckets(today, days + LONGEST), today, channel, kpi, days);
+    }
+
+    /** Every KPI's history on a channel over the last {@code days} days, from one read of the day counts. */
+    public List<History> histories(String channel, int days) {
+        LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
+        Buckets buckets = buckets(today, days + LONGEST);
+        return DEFINITIONS.stream().map(d -> history(buckets, today, channel, d, days)).toList();
+    }
+
+    private History history(Buckets buckets, LocalDate today, String channel, Definition kpi, int days) {
         Map<LocalDate, Counts> perDay = buckets.of(kpi.id()).getOrDefault(channel, Map.of());
         List<Day> series = new ArrayList<>();
         for (LocalDate day = today.minusDays(days - 1); !day.isAfter(today); day = day.plusDays(1)) {
@@ -185,17 +218,18 @@ public class Kpis implements KpiSource {
             }
             series.add(new Day(day, sum.rate(), sum.hits(), sum.denominator()));
         }
-        return new History(channel, kpi, series);
+        KpiThresholds.Threshold threshold = thresholds.of(channel, kpi.id()).orElse(null);
+        return new History(channel, kpi, series, threshold == null ? null : threshold.warn(),
+                threshold == null ? null : threshold.alert());
     }
 
     /** On-time delivery per carrier over the last 14 days, all channels (one when given). */
     public List<CarrierDelivery> carriers(String channel) {
         LocalDate today = LocalDate.ofInstant(clock.instant(), ZoneOffset.UTC);
-        Instant from = today.minusDays(13).atStartOfDay(ZoneOffset.UTC).toInstant();
-        Instant to = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
+        LocalDate first = today.minusDays(13);
         Map<String, long[]> byCarrier = new TreeMap<>();
-        for (OrderFacts.Tally t : facts.deliveries(from, to)) {
-            if (channel != null && !channel.equals(t.channel())) {
+        for (OrderFacts.Tally t : buckets(today, LONGEST).deliveries) {
+            if (t.day().isBefore(first) || (channel != null && !channel.equals(t.channel()))) {
                 continue;
             }
             String carrier = Optional.ofNullable(TrackingNumbers.carrier(t.carrier())).orElse(t.carrier());
@@ -210,11 +244,20 @@ public class Kpis implements KpiSource {
         return result;
     }
 
-    private static Kpi kpi(Definition d, String channel, Counts counts, Map<String, Long> apart, Reported reported) {
+    private static Kpi kpi(Definition d, String channel, Counts counts, Map<String, Long> apart, Reported reported,
+                           KpiThresholds.Threshold threshold) {
         Double rate = counts.rate();
         boolean meets = rate == null || (d.higherIsBetter() ? rate >= d.target() : rate < d.target());
+        Double warn = threshold == null ? null : threshold.warn();
+        Double alert = threshold == null ? null : threshold.alert();
+        String state = rate == null ? "none" : crossed(d, rate, alert) ? "alert" : crossed(d, rate, warn) ? "warn" : "ok";
         return new Kpi(d.id(), d.name(), channel, rate, counts.hits(), counts.denominator(), d.days(),
-                d.target(), d.higherIsBetter(), meets, d.basis(), apart, reported);
+                d.target(), d.higherIsBetter(), meets, d.basis(), apart, reported, warn, alert, state);
+    }
+
+    /** Whether a rate is on the bad side of a threshold (at or above it where lower is better; below it where higher is). */
+    public static boolean crossed(Definition d, double rate, Double threshold) {
+        return threshold != null && (d.higherIsBetter() ? rate < threshold : rate >= threshold);
     }
 
     /** A day's counts: the orders or parcels the rate counts (late, cancelled, valid, on time) out of {@code denominator}. */
@@ -251,8 +294,23 @@ public class Kpis implements KpiSource {
         }
     }
 
+    /** The day counts of the last {@code days} days: read once per {@code refresh}, covering the longest request since. */
     private Buckets buckets(LocalDate today, int days) {
         Instant now = clock.instant();
+        Cached hit = cached.get();
+        if (hit != null && hit.today().equals(today) && hit.days() >= days && now.isBefore(hit.readAt().plus(refresh))) {
+            return hit.buckets();
+        }
+        int span = Math.max(days, hit != null && hit.today().equals(today) ? hit.days() : 0);
+        Buckets read = read(today, span, now);
+        cached.set(new Cached(today, span, now, read));
+        return read;
+    }
+
+    private record Cached(LocalDate today, int days, Instant readAt, Buckets buckets) {
+    }
+
+    private Buckets read(LocalDate today, int days, Instant now) {
         Instant from = today.minusDays(days - 1).atStartOfDay(ZoneOffset.UTC).toInstant();
         Instant to = today.plusDays(1).atStartOfDay(ZoneOffset.UTC).toInstant();
         Buckets buckets = new Buckets();

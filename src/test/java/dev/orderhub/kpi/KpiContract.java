@@ -40,6 +40,10 @@ import org.springframework.jdbc.core.simple.JdbcClient;
 abstract class KpiContract {
 
     static final Instant NOW = Instant.parse("2030-01-15T12:00:00Z");
+    /** LSR warns at 50 % and alerts at 70 % everywhere; the b2b channel alerts on its cancel rate from 10 %. */
+    static final KpiThresholds THRESHOLDS = new KpiThresholds(
+            Map.of("lsr", new KpiThresholds.Threshold(0.5, 0.7), "vtr", new KpiThresholds.Threshold(0.96, 0.95)),
+            Map.of("b2b", new KpiThresholds.ChannelThresholds(Map.of("cancel-rate", new KpiThresholds.Threshold(null, 0.1)))));
 
     @Autowired
     OrderService orders;
@@ -62,7 +66,7 @@ abstract class KpiContract {
     @BeforeEach
     void setUp() {
         run = UUID.randomUUID().toString().substring(0, 6);
-        kpis = new Kpis(facts, channels, reported, Clock.fixed(NOW, ZoneOffset.UTC));
+        kpis = new Kpis(facts, channels, reported, THRESHOLDS, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ZERO);
         ledger.setOnHand("KPI-A", "main", 1_000_000, "kpi test", "test");
         ledger.setOnHand("KPI-B", "main", 1_000_000, "kpi test", "test");
     }
@@ -141,12 +145,17 @@ abstract class KpiContract {
         assertThat(lsr.rate()).isEqualTo(4.0 / 6);
         assertThat(lsr.meetsTarget()).isFalse();
         assertThat(lsr.notCounted()).containsEntry("withoutShipBy", 1L);
+        assertThat(lsr.warnAt()).isEqualTo(0.5);
+        assertThat(lsr.state()).as("4/6 crossed the warn threshold (50 %), not the alert one (70 %)").isEqualTo("warn");
         Kpis.Kpi lsr30 = kpi("webshop", "lsr-30d");
         assertThat(lsr30.denominator()).as("I and L are in the 30 days").isEqualTo(8);
         assertThat(lsr30.numerator()).as("I recorded a day after its ship-by, L unshipped past it").isEqualTo(6);
 
         Kpis.History history = kpis.history("webshop", Kpis.definition("lsr").orElseThrow(), 3);
         assertThat(history.days()).hasSize(3);
+        assertThat(history.alertAt()).isEqualTo(0.7);
+        assertThat(kpis.histories("webshop", 3)).filteredOn(h -> h.kpi().id().equals("lsr")).singleElement()
+                .isEqualTo(history);
         assertThat(history.days().get(2).day()).isEqualTo(today);
         assertThat(history.days().get(2).rate()).isEqualTo(lsr.rate());
         // The window ending two days ago (its 10 days start a day earlier): A, B, J (ship-by two days ago), K and L;
@@ -176,6 +185,9 @@ abstract class KpiContract {
         assertThat(rate.numerator()).as("only K: P had shipped a parcel, L and M were not the seller's").isEqualTo(1);
         assertThat(rate.rate()).isEqualTo(0.2);
         assertThat(rate.notCounted()).containsEntry("cancelledAtBuyersRequest", 1L).containsEntry("cancelledByChannel", 1L);
+        assertThat(rate.alertAt()).as("b2b's own threshold").isEqualTo(0.1);
+        assertThat(rate.state()).isEqualTo("alert");
+        assertThat(kpi("webshop", "cancel-rate").alertAt()).as("no hub-wide cancel-rate threshold in this test").isNull();
         assertThat(jdbc.sql("SELECT cancelled_by FROM orders WHERE hub_order_id = :id").param("id", channel).query(String.class).single())
                 .isEqualTo("CHANNEL");
     }
@@ -196,6 +208,7 @@ abstract class KpiContract {
         assertThat(vtr.numerator()).as("UPS and DHL in their formats; an unknown carrier and a malformed number are not valid")
                 .isEqualTo(2);
         assertThat(vtr.rate()).isEqualTo(0.5);
+        assertThat(vtr.state()).as("higher is better: 50 % is below the alert threshold of 95 %").isEqualTo("alert");
 
         assertThat(shipments.delivered(ups, upsParcel, days(-0.5)).orderStatus()).isEqualTo(OrderStatus.DELIVERED);
         shipments.delivered(dhl, dhlParcel, days(-0.1));
@@ -215,6 +228,19 @@ abstract class KpiContract {
         assertThat(carriers.get("DHL").rate()).isEqualTo(0.0);
         assertThat(carriers.get("Speedy Parcels").rate()).isNull();
         assertThat(carriers.get("Speedy Parcels").withoutDeliverBy()).isEqualTo(1);
+    }
+
+    @Test
+    void dayCountsAreReadOncePerRefreshAndTheReportedFiguresEveryTime() {
+        Kpis cachedKpis = new Kpis(facts, channels, reported, THRESHOLDS, Clock.fixed(NOW, ZoneOffset.UTC), Duration.ofMinutes(1));
+        order("pos", "R1", days(-1));
+        long before = cachedKpis.current("pos").get(0).kpis().get(0).denominator();
+        order("pos", "R2", days(-1));
+        reported.record("pos", "lsr", 0.02, "10d", NOW);
+        Kpis.Kpi lsr = cachedKpis.current("pos").get(0).kpis().get(0);
+        assertThat(lsr.denominator()).as("the second order is counted at the next read, within a minute").isEqualTo(before);
+        assertThat(lsr.reported().value()).as("a reported figure shows at once").isEqualTo(0.02);
+        assertThat(kpis.current("pos").get(0).kpis().get(0).denominator()).as("refresh 0: read every time").isEqualTo(before + 1);
     }
 
     @Test

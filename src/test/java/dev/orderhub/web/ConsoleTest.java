@@ -121,7 +121,8 @@ class ConsoleTest {
                 "/console/stock/imports", "sku,location,onHand",
                 "/console/exceptions", "currency: is required",
                 "/console/exceptions/" + parked, "currency: is required",
-                "/console/channels", "webshop");
+                "/console/channels", "webshop",
+                "/console/kpis", "Late Shipment Rate (10 days)");
         pages.forEach((path, marker) -> {
             ConsoleSession.Page page = viewer.get(path);
             assertThat(page.status()).as(path).isEqualTo(200);
@@ -308,5 +309,39 @@ class ConsoleTest {
                 .param("id", shipment).param("now", java.time.OffsetDateTime.now()).update();
         assertThat(admin.post("/api/orders/" + soon + "/shipments/" + shipment + "/confirmation/retry", null).status()).isEqualTo(409);
         assertThat(admin.post("/api/orders/" + soon + "/shipments/nope/confirmation/retry", null).status()).isEqualTo(404);
+    }
+
+    @Test
+    void theKpiPageDrawsEachKpiWithItsThresholdsAndShowsTheMarketplacesFigure() {
+        admin.setStock(sku, "main", 5);
+        // Ship-by passed an hour ago, still not shipped: late on the webshop today.
+        String late = order("CON-K-" + sku, sku, 1, Instant.now().minus(Duration.ofHours(1)));
+        assertThat(status(late)).isEqualTo("RESERVED");
+        HubClient.Response reported = admin.put("/api/channels/webshop/kpis/reported", "{\"kpi\":\"lsr\",\"value\":0.031,\"period\":\"10d\"}");
+        assertThat(reported.status()).as(reported.body()).isEqualTo(200);
+
+        ConsoleSession viewer = new ConsoleSession(port);
+        viewer.signIn(viewerKey);
+        ConsoleSession.Page page = viewer.get("/console/kpis?channel=webshop&days=14");
+        assertThat(page.status()).as(page.body()).isEqualTo(200);
+        String body = page.body();
+        assertThat(body).contains("id=\"chart-lsr\"").contains("id=\"chart-vtr\"").contains("id=\"chart-otdr\"")
+                .contains("id=\"chart-cancel-rate\"");
+        assertThat(body).as("LSR's thresholds drawn: warn 3 %, alert 4 % (config/application.yaml)")
+                .contains("warn 3.0 %").contains("alert 4.0 %");
+        assertThat(body).as("a late order today: the line has today's dot").contains("<polyline class=\"series\"");
+        assertThat(body).as("the marketplace's own figure beside the hub's").contains("the marketplace reports 3.10 % over 10d");
+        assertThat(body).contains("Over 10 days: seller-fulfilled orders whose ship-by fell in the window");
+        JsonNode lsr = null;
+        for (JsonNode k : admin.get("/api/kpis?channel=webshop").json().get("items").get(0).get("kpis")) {
+            if (k.get("id").asText().equals("lsr")) {
+                lsr = k;
+            }
+        }
+        assertThat(lsr).isNotNull();
+        assertThat(lsr.get("numerator").asLong()).isPositive();
+        assertThat(lsr.get("alertAt").asDouble()).isEqualTo(0.04);
+        assertThat(lsr.get("state").asText()).isIn("warn", "alert");
+        assertThat(viewer.get("/console/kpis?channel=nowhere").status()).isEqualTo(404);
     }
 }
