@@ -230,7 +230,7 @@ class ConsoleBrowserTest {
     void onATabletThePagesFitTheScreen() throws IOException {
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(820, 1180));
         try {
-            for (String path : List.of("/", "/console/orders", "/console/exceptions", "/console/stock")) {
+            for (String path : List.of("/", "/console/orders", "/console/exceptions", "/console/stock", "/console/kpis")) {
                 browser.get(url(path));
                 find("main");
                 Long overflow = (Long) ((org.openqa.selenium.JavascriptExecutor) browser)
@@ -261,6 +261,28 @@ class ConsoleBrowserTest {
         shot("09-viewer-order");
         find("#sign-out").click();
         waiting().until(d -> d.getCurrentUrl().endsWith("/console/login"));
+    }
+
+    @Test
+    @Order(7)
+    void theKpiPageDrawsEveryKpiWithItsThresholdsPerChannel() throws IOException {
+        browser.get(url("/"));
+        find("a[href='/console/kpis']").click();
+        find("#kpis-table");
+        List<WebElement> rows = browser.findElements(By.cssSelector("#kpis-table tr[id^='kpis-']"));
+        assertThat(rows).as("a row per demo channel").hasSizeGreaterThanOrEqualTo(5);
+        String other = rows.get(1).getAttribute("id").substring("kpis-".length());
+        new Select(find("select[name='channel']")).selectByValue(other);
+        find("form.filters button[type='submit']").click();
+        waiting().until(d -> d.getCurrentUrl().contains("channel=" + other));
+        assertThat(browser.findElements(By.cssSelector("#kpi-charts .chart"))).hasSize(5);
+        assertThat(find("#chart-lsr .rule.alert text").getText()).isEqualTo("alert 4.0 %");
+        assertThat(find("#chart-lsr .rule.warn text").getText()).isEqualTo("warn 3.0 %");
+        assertThat(find("#chart-vtr .rule.alert text").getText()).isEqualTo("alert 95.0 %");
+        assertThat(find("#chart-lsr .basis").getText()).startsWith("Over 10 days:");
+        shot("11-kpis");
+        ((org.openqa.selenium.JavascriptExecutor) browser).executeScript("document.getElementById('kpi-charts').scrollIntoView();");
+        shot("12-kpi-charts");
     }
 
     private static int freePort() {
