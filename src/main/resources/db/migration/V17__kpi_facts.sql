@@ -1,4 +1,4 @@
--- What the marketplace KPIs are computed from (docs/kpis.md): who cancelled an order and when
+-- What the marketplace KPIs are computed from (docs/kpis-and-alerts.md): who cancelled an order and when
 -- (SELLER, BUYER or CHANNEL), when a parcel was delivered, whether its tracking number is valid
 -- for its carrier (decided when the parcel is recorded), and the figures a marketplace reports
 -- about the seller itself (shown next to the hub's own).

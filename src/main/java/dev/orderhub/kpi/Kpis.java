@@ -11,6 +11,9 @@ import java.util.List;
 import java.util.Map;
 import java.util.Optional;
 import java.util.TreeMap;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.atomic.AtomicBoolean;
 import java.util.concurrent.atomic.AtomicReference;
 import java.util.function.Function;
 
@@ -18,6 +21,7 @@ import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.order.OrderFacts;
 import dev.orderhub.order.TrackingNumbers;
+import jakarta.annotation.PreDestroy;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.stereotype.Service;
@@ -97,6 +101,12 @@ public class Kpis implements KpiSource {
     private final Clock clock;
     private final Duration refresh;
     private final AtomicReference<Cached> cached = new AtomicReference<>();
+    private final AtomicBoolean reading = new AtomicBoolean();
+    private final ExecutorService rereads = Executors.newSingleThreadExecutor(r -> {
+        Thread thread = new Thread(r, "kpi-reread");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     /**
      * @param refresh how long the day counts, once read, are used again before the next read (KPI
@@ -294,17 +304,41 @@ public class Kpis implements KpiSource {
         }
     }
 
-    /** The day counts of the last {@code days} days: read once per {@code refresh}, covering the longest request since. */
+    /**
+     * The day counts of the last {@code days} days, covering the longest request since. Read at
+     * most once per {@code refresh}: past it, the last counts are answered once more while one
+     * background read replaces them, so no page waits for the counts except the first of a day
+     * (or of a longer span than read so far).
+     */
     private Buckets buckets(LocalDate today, int days) {
         Instant now = clock.instant();
         Cached hit = cached.get();
-        if (hit != null && hit.today().equals(today) && hit.days() >= days && now.isBefore(hit.readAt().plus(refresh))) {
+        boolean covers = hit != null && hit.today().equals(today) && hit.days() >= days;
+        if (covers && now.isBefore(hit.readAt().plus(refresh))) {
             return hit.buckets();
         }
         int span = Math.max(days, hit != null && hit.today().equals(today) ? hit.days() : 0);
+        if (covers && !refresh.isZero()) {
+            if (reading.compareAndSet(false, true)) {
+                rereads.execute(() -> {
+                    try {
+                        Instant at = clock.instant();
+                        cached.set(new Cached(today, span, at, read(today, span, at)));
+                    } finally {
+                        reading.set(false);
+                    }
+                });
+            }
+            return hit.buckets();
+        }
         Buckets read = read(today, span, now);
         cached.set(new Cached(today, span, now, read));
         return read;
+    }
+
+    @PreDestroy
+    void stop() {
+        rereads.shutdownNow();
     }
 
     private record Cached(LocalDate today, int days, Instant readAt, Buckets buckets) {

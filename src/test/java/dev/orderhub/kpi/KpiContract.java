@@ -2,6 +2,7 @@ package dev.orderhub.kpi;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
+import static org.awaitility.Awaitility.await;
 
 import java.math.BigDecimal;
 import java.time.Clock;
@@ -241,6 +242,41 @@ abstract class KpiContract {
         assertThat(lsr.denominator()).as("the second order is counted at the next read, within a minute").isEqualTo(before);
         assertThat(lsr.reported().value()).as("a reported figure shows at once").isEqualTo(0.02);
         assertThat(kpis.current("pos").get(0).kpis().get(0).denominator()).as("refresh 0: read every time").isEqualTo(before + 1);
+
+        // Past the refresh the last counts answer once more while a background read replaces them.
+        MovingClock clock = new MovingClock(NOW);
+        Kpis rereading = new Kpis(facts, channels, reported, THRESHOLDS, clock, Duration.ofMinutes(1));
+        assertThat(rereading.current("pos").get(0).kpis().get(0).denominator()).isEqualTo(before + 1);
+        order("pos", "R3", days(-1));
+        clock.now = NOW.plusSeconds(61);
+        assertThat(rereading.current("pos").get(0).kpis().get(0).denominator()).as("stale, not waited for").isEqualTo(before + 1);
+        await().atMost(Duration.ofSeconds(10))
+                .until(() -> rereading.current("pos").get(0).kpis().get(0).denominator() == before + 2);
+    }
+
+    /** A clock a test moves. */
+    static final class MovingClock extends Clock {
+
+        volatile Instant now;
+
+        MovingClock(Instant now) {
+            this.now = now;
+        }
+
+        @Override
+        public java.time.ZoneId getZone() {
+            return ZoneOffset.UTC;
+        }
+
+        @Override
+        public Clock withZone(java.time.ZoneId zone) {
+            return this;
+        }
+
+        @Override
+        public Instant instant() {
+            return now;
+        }
     }
 
     @Test
