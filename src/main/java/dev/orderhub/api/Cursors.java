@@ -13,7 +13,7 @@ public final class Cursors {
 
     /** Which list a cursor pages through. */
     public enum List {
-        ORDERS('o'), ORDERS_NEWEST('n'), EXCEPTIONS('e'), EXCEPTIONS_NEWEST('x'), STOCK_HISTORY('h'), SKUS('s');
+        ORDERS('o'), ORDERS_NEWEST('n'), EXCEPTIONS('e'), EXCEPTIONS_NEWEST('x'), STOCK_HISTORY('h'), SKUS('s'), ALERTS('a');
 
         private final char tag;
 

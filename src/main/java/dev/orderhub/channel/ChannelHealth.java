@@ -47,6 +47,12 @@ public class ChannelHealth implements HealthIndicator {
         return down.remove(channel) != null;
     }
 
+    /** The flow that had found the channel down worked again; answers true when that flow's problem was cleared. */
+    public boolean up(String channel, String flow) {
+        Problem problem = down.get(channel);
+        return problem != null && problem.flow().equals(flow) && down.remove(channel, problem);
+    }
+
     public Optional<Problem> problem(String channel) {
         return Optional.ofNullable(down.get(channel));
     }

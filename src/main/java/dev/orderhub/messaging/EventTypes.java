@@ -9,6 +9,7 @@ public final class EventTypes {
     public static final String ORDER_DELIVERED = "order.delivered";
     public static final String STOCK_CHANGED = "stock.changed";
     public static final String ALERT_RAISED = "alert.raised";
+    public static final String ALERT_CLEARED = "alert.cleared";
 
     private EventTypes() {
     }

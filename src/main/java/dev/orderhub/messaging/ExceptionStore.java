@@ -260,6 +260,13 @@ public class ExceptionStore {
         return counts;
     }
 
+    /** How many entries parked at or after {@code since} are still open (the alerts watch the queue grow). */
+    @Transactional(readOnly = true)
+    public long openParkedSince(Instant since) {
+        return jdbc.sql("SELECT COUNT(*) FROM exceptions WHERE status = 'OPEN' AND created_at >= :since")
+                .param("since", since.atOffset(java.time.ZoneOffset.UTC)).query(Long.class).single();
+    }
+
     /** Closes the entry without processing it, with a note saying why. */
     @Transactional
     public ParkedException discard(long id, String note) {

@@ -2,6 +2,10 @@ package dev.orderhub.order;
 
 import java.util.List;
 
+import java.util.Map;
+import java.util.concurrent.ConcurrentHashMap;
+
+import dev.orderhub.channel.ChannelHealth;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.channel.Channel;
 import dev.orderhub.channel.Connectors;
@@ -13,6 +17,7 @@ import dev.orderhub.connector.RetryLater;
 import dev.orderhub.privacy.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
 
 /**
@@ -25,6 +30,7 @@ import org.springframework.stereotype.Component;
 public class OrderPolling {
 
     static final String CURSOR = "orders-in";
+    static final String FLOW = "orders-in";
     /** A runaway paginator (a remote that always answers with a next page) stops here; the cursor stays. */
     static final int MAX_PAGES = 10_000;
     private static final Logger LOG = LoggerFactory.getLogger(OrderPolling.class);
@@ -33,12 +39,19 @@ public class OrderPolling {
     private final Connectors connectors;
     private final SyncCursors cursors;
     private final ChannelIntake intake;
+    private final ChannelHealth health;
+    private final int downAfter;
+    private final Map<String, Integer> failuresInARow = new ConcurrentHashMap<>();
 
-    public OrderPolling(ChannelRegistry channels, Connectors connectors, SyncCursors cursors, ChannelIntake intake) {
+    /** @param downAfter polls failed in a row after which the channel counts as down (its health, the connector-down alert) */
+    public OrderPolling(ChannelRegistry channels, Connectors connectors, SyncCursors cursors, ChannelIntake intake,
+                        ChannelHealth health, @Value("${orderhub.alerts.poll-failures-down:3}") int downAfter) {
         this.channels = channels;
         this.connectors = connectors;
         this.cursors = cursors;
         this.intake = intake;
+        this.health = health;
+        this.downAfter = Math.max(1, downAfter);
     }
 
     /** What one poll of one channel did. */
@@ -50,15 +63,25 @@ public class OrderPolling {
         return channels.channels().stream().map(Channel::id).filter(id -> connectors.ordersIn(id).isPresent()).toList();
     }
 
-    /** Polls one channel; a failure is logged and leaves its cursor, so the others still run. */
+    /**
+     * Polls one channel; a failure is logged and leaves its cursor, so the others still run.
+     * {@code orderhub.alerts.poll-failures-down} failures in a row mark the channel down (flow
+     * orders-in) until a poll works again; a rate limit's wait is not a failure.
+     */
     public PollResult pollQuietly(String channel) {
         try {
-            return poll(channel);
+            PollResult result = poll(channel);
+            failuresInARow.remove(channel);
+            health.up(channel, FLOW);
+            return result;
         } catch (RetryLater e) {
             LOG.info("orders of {}: {}; the next poll continues from the same cursor", channel, e.getMessage());
         } catch (RuntimeException e) {
-            LOG.warn("orders of {}: poll failed ({}); the next poll continues from the same cursor", channel,
-                    Redaction.describe(e));
+            String reason = Redaction.describe(e);
+            LOG.warn("orders of {}: poll failed ({}); the next poll continues from the same cursor", channel, reason);
+            if (failuresInARow.merge(channel, 1, Integer::sum) >= downAfter) {
+                health.down(channel, FLOW, "the last " + failuresInARow.get(channel) + " order polls failed: " + reason);
+            }
         }
         return null;
     }
