@@ -18,6 +18,8 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import dev.orderhub.channel.Channel;
+import dev.orderhub.alert.Alert;
+import dev.orderhub.alert.Alerts;
 import dev.orderhub.channel.ChannelHealth;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.channel.Connectors;
@@ -72,12 +74,13 @@ public class Operations {
     private final Duration atRiskLead;
     private final long nearZero;
     private final Path connectorsDir;
+    private final Alerts alerts;
 
     public Operations(OrderService orders, Shipments shipments, ShipmentConfirmations confirmations,
                       ChannelCancellations cancellations, Fulfilments fulfilments, StockLedger ledger, StockSync stockSync,
                       ExceptionStore exceptions, Outbox outbox, ChannelRegistry channels, ChannelHealth health,
                       SyncCursors cursors, RateLimiter rateLimiter, Listings listings, Connectors connectors,
-                      ConnectorManifests manifests, Clock clock,
+                      ConnectorManifests manifests, Alerts alerts, Clock clock,
                       @Value("${orderhub.console.at-risk-lead:PT4H}") Duration atRiskLead,
                       @Value("${orderhub.console.near-zero:2}") long nearZero,
                       @Value("${orderhub.connectors-dir:connectors}") String connectorsDir) {
@@ -97,6 +100,7 @@ public class Operations {
         this.listings = listings;
         this.connectors = connectors;
         this.manifests = manifests;
+        this.alerts = alerts;
         this.clock = clock;
         this.atRiskLead = atRiskLead;
         this.nearZero = nearZero;
@@ -125,7 +129,7 @@ public class Operations {
     public record Overview(Instant at, Instant dayStart, List<ChannelOrders> ordersToday, long ordersTodayTotal,
                            long atRiskTotal, Duration atRiskLead, StockLedger.Health stock, long nearZeroAt,
                            List<StockSync.Overshown> overshown, List<SyncLag> stockSync, Map<String, Long> openExceptions,
-                           long openExceptionsTotal, List<ChannelDown> channelsDown) {
+                           long openExceptionsTotal, List<ChannelDown> channelsDown, List<Alert> alerts) {
     }
 
     public Overview overview() {
@@ -149,7 +153,7 @@ public class Operations {
         }
         return new Overview(now, dayStart, perChannel, perChannel.stream().mapToLong(ChannelOrders::total).sum(),
                 atRisk.values().stream().mapToLong(Long::longValue).sum(), atRiskLead, ledger.health(nearZero, 20), nearZero,
-                stockSync.overshown(20), lags, open, open.values().stream().mapToLong(Long::longValue).sum(), down);
+                stockSync.overshown(20), lags, open, open.values().stream().mapToLong(Long::longValue).sum(), down, alerts.open());
     }
 
     // --- Order timeline -------------------------------------------------------------------

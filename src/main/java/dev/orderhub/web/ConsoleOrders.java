@@ -55,7 +55,9 @@ public class ConsoleOrders {
 
     @GetMapping("/")
     public String overview(Model model) {
-        model.addAttribute("overview", operations.overview());
+        Operations.Overview overview = operations.overview();
+        model.addAttribute("overview", overview);
+        model.addAttribute("alerts", overview.alerts());
         model.addAttribute("page", "overview");
         return "console/overview";
     }

@@ -7,6 +7,7 @@ import static org.awaitility.Awaitility.await;
 import java.time.Duration;
 import java.time.Instant;
 import java.time.temporal.ChronoUnit;
+import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 
@@ -14,6 +15,10 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.orderhub.HubClient;
 import dev.orderhub.HubTest;
 import dev.orderhub.OrderJson;
+import dev.orderhub.alert.Alert;
+import dev.orderhub.alert.AlertConditions;
+import dev.orderhub.alert.AlertSettings;
+import dev.orderhub.alert.Alerts;
 import dev.orderhub.messaging.ExceptionStore;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -128,6 +133,7 @@ class ConsoleTest {
             assertThat(page.status()).as(path).isEqualTo(200);
             assertThat(page.body()).as(path).contains(marker);
         });
+        assertThat(viewer.get("/console/alerts").body()).contains("Cleared lately");
         assertThat(viewer.get("/console/orders/" + id).body()).as("a viewer sees no actions").doesNotContain("id=\"cancel-order\"");
 
         ConsoleSession.Page cancel = viewer.post("/console/orders/" + id + "/cancel", form("reason", "viewer tries"));
@@ -343,5 +349,65 @@ class ConsoleTest {
         assertThat(lsr.get("alertAt").asDouble()).isEqualTo(0.04);
         assertThat(lsr.get("state").asText()).isIn("warn", "alert");
         assertThat(viewer.get("/console/kpis?channel=nowhere").status()).isEqualTo(404);
+    }
+
+    @Autowired
+    dev.orderhub.messaging.Outbox outbox;
+    @Autowired
+    org.springframework.transaction.PlatformTransactionManager transactions;
+    @Autowired
+    org.springframework.beans.factory.ObjectProvider<org.springframework.mail.javamail.JavaMailSender> mail;
+    @Autowired
+    AlertSettings alertSettings;
+
+    @Test
+    void theAlertsPageShowsOpenAndClearedAlertsAndOnlyAnOperatorAcknowledges() {
+        String kind = "test.console-" + UUID.randomUUID().toString().substring(0, 8);
+        java.util.concurrent.atomic.AtomicReference<List<AlertConditions.Condition>> holding =
+                new java.util.concurrent.atomic.AtomicReference<>(List.of(
+                        new AlertConditions.Condition(kind, "webshop", null, "alert", "Console test: ship-late on webshop", 3.0,
+                                "3 at risk", null),
+                        new AlertConditions.Condition(kind, "b2b", null, "warn", "Console test: lag on b2b", 70.0, "70 s", 60.0)));
+        Alerts alerts = new Alerts(jdbc, outbox, new AlertConditions(null, null, null, null, null, null, alertSettings,
+                java.time.Clock.systemUTC()) {
+            @Override
+            public Reading read() {
+                return new Reading(holding.get(), java.util.Set.of(kind));
+            }
+        }, alertSettings, java.time.Clock.systemUTC(), transactions, mail);
+        alerts.evaluate();
+        List<Alert> open = alerts.list("open", null, kind, 0, 10);
+        Alert webshop = open.stream().filter(a -> "webshop".equals(a.channel())).findFirst().orElseThrow();
+        Alert b2b = open.stream().filter(a -> "b2b".equals(a.channel())).findFirst().orElseThrow();
+
+        ConsoleSession viewer = new ConsoleSession(port);
+        viewer.signIn(viewerKey);
+        ConsoleSession.Page page = viewer.get("/console/alerts");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"alert-" + webshop.id() + "\"", "Console test: ship-late on webshop",
+                "id=\"alert-" + b2b.id() + "\"", "Console test: lag on b2b").doesNotContain("id=\"ack-" + webshop.id() + "\"");
+        assertThat(page.body().indexOf("alert-" + webshop.id())).as("the alert before the warning")
+                .isLessThan(page.body().indexOf("alert-" + b2b.id()));
+        assertThat(viewer.get("/").body()).contains("id=\"active-alerts\"", "Console test: ship-late on webshop");
+        assertThat(viewer.post("/console/alerts/" + webshop.id() + "/acknowledge", form("note", "viewer")).status()).isEqualTo(403);
+        assertThat(new ConsoleSession(port).post("/console/alerts/" + webshop.id() + "/acknowledge", form("note", "x")).status())
+                .isEqualTo(401);
+        assertThat(alerts.find(webshop.id()).orElseThrow().acknowledgedAt()).isNull();
+
+        ConsoleSession operator = new ConsoleSession(port);
+        operator.signIn(operatorKey);
+        assertThat(operator.get("/console/alerts").body()).contains("id=\"ack-" + webshop.id() + "\"");
+        ConsoleSession.Page acked = operator.post("/console/alerts/" + webshop.id() + "/acknowledge", form("note", "calling the carrier"));
+        assertThat(acked.status()).isEqualTo(200);
+        assertThat(acked.body()).contains("Acknowledged: Console test: ship-late on webshop", "calling the carrier");
+        assertThat(alerts.find(webshop.id()).orElseThrow().acknowledgedBy()).startsWith("console operator");
+
+        holding.set(List.of(holding.get().get(1)));
+        alerts.evaluate();
+        ConsoleSession.Page after = viewer.get("/console/alerts");
+        assertThat(after.body()).doesNotContain("id=\"alert-" + webshop.id() + "\"").contains("id=\"cleared-" + webshop.id() + "\"")
+                .contains("id=\"alert-" + b2b.id() + "\"");
+        holding.set(List.of());
+        alerts.evaluate();
     }
 }
