@@ -38,6 +38,8 @@ public class AlertConditions {
     public static final String EXCEPTIONS_GROWING = "exceptions.growing";
     public static final String CONNECTOR_DOWN = "connector.down";
     private static final Logger LOG = LoggerFactory.getLogger(AlertConditions.class);
+    private static final java.time.format.DateTimeFormatter SINCE =
+            java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
 
     /** A condition that holds, as its alert would show it. */
     public record Condition(String kind, String channel, String subject, String severity, String title, Double value,
@@ -174,7 +176,7 @@ public class AlertConditions {
                 if (down.compareTo(settings.connectorDownAfter()) >= 0) {
                     found.add(new Condition(CONNECTOR_DOWN, channel.id(), null, Alert.ALERT,
                             "Channel " + channel.id() + " is down (" + problem.flow() + "): " + problem.reason(),
-                            null, "down since " + problem.since(), null));
+                            null, "down since " + SINCE.format(problem.since()), null));
                 }
             });
         }

@@ -167,7 +167,7 @@ public class StockPusher implements DisposableBean {
             }
             return;
         }
-        if (health.up(channel.id())) {
+        if (health.up(channel.id(), "stock-push")) {
             LOG.info("stock push to {} works again", channel.id());
         }
         if (!outcome.accepted()) {

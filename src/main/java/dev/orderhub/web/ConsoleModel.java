@@ -50,5 +50,19 @@ public class ConsoleModel {
         public String percent(Double rate) {
             return rate == null ? "—" : String.format(java.util.Locale.ROOT, "%.2f %%", rate * 100);
         }
+
+        /** An alert's threshold as its kind measures it: a rate, a wait, a count. */
+        public String threshold(dev.orderhub.alert.Alert alert) {
+            if (alert.threshold() == null) {
+                return "";
+            }
+            if (alert.kind().startsWith(dev.orderhub.alert.AlertConditions.KPI_PREFIX)) {
+                return percent(alert.threshold());
+            }
+            if (alert.kind().equals(dev.orderhub.alert.AlertConditions.STOCK_SYNC_LAG)) {
+                return seconds(alert.threshold().longValue());
+            }
+            return String.valueOf(alert.threshold().longValue());
+        }
     }
 }

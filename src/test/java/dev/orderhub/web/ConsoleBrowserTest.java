@@ -48,7 +48,8 @@ import org.springframework.test.context.DynamicPropertySource;
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.DEFINED_PORT, properties = {
         "orderhub.demo.enabled=true", "orderhub.demo.order-every-ms=400", "orderhub.demo.ship-after-ms=600000",
-        "orderhub.demo.poll-interval-ms=500", "orderhub.demo.data-dir=./target/test-data/console-demo-${random.uuid}"})
+        "orderhub.demo.poll-interval-ms=500", "orderhub.demo.data-dir=./target/test-data/console-demo-${random.uuid}",
+        "orderhub.alerts.first-evaluation-delay-ms=0", "orderhub.alerts.evaluate-every-ms=500"})
 @ActiveProfiles("test")
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ConsoleBrowserTest {
@@ -71,6 +72,9 @@ class ConsoleBrowserTest {
 
     @Autowired
     ExceptionStore exceptions;
+
+    @Autowired
+    dev.orderhub.channel.ChannelHealth health;
 
     @BeforeAll
     static void startBrowser() throws IOException {
@@ -291,5 +295,38 @@ class ConsoleBrowserTest {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
+    }
+
+    @Test
+    @Order(8)
+    void anAlertIsRaisedAndClearedOnTheAlertsPage() throws IOException {
+        assertThat(new HubClient(PORT).get("/api/channels/manual").status()).isEqualTo(200);
+        browser.get(url("/"));
+        find("a[href='/console/alerts']").click();
+        find("#open-alerts");
+        assertThat(browser.findElement(By.id("open-alerts")).getText()).doesNotContain("Channel manual is down");
+        health.down("manual", "orders-in", "browser test: the marketplace answers 503");
+        try {
+            // The hub evaluates every 500 ms here; the page refreshes itself every 10 s.
+            WebElement raised = new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(200))
+                    .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                    .until(d -> d.findElements(By.cssSelector("#open-alerts tr[id^='alert-']")).stream()
+                            .filter(r -> r.getText().contains("Channel manual is down")).findFirst().orElse(null));
+            assertThat(raised.findElement(By.cssSelector(".badge")).getText()).isEqualTo("alert");
+            assertThat(raised.getText()).contains("503", "connector.down");
+            shot("13-alert-raised");
+            browser.get(url("/"));
+            assertThat(Long.parseLong(find("#active-alerts").getText())).isGreaterThanOrEqualTo(1);
+            assertThat(find("#alerts-table").getText()).contains("Channel manual is down");
+            find("a[href='/console/alerts']").click();
+            find("#open-alerts");
+        } finally {
+            health.up("manual", "orders-in");
+        }
+        new WebDriverWait(browser, Duration.ofSeconds(30), Duration.ofMillis(200))
+                .ignoring(org.openqa.selenium.StaleElementReferenceException.class)
+                .until(d -> d.findElement(By.id("cleared-alerts")).getText().contains("Channel manual is down")
+                        && !d.findElement(By.id("open-alerts")).getText().contains("Channel manual is down"));
+        shot("14-alert-cleared");
     }
 }
