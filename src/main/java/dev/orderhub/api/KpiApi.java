@@ -19,7 +19,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 
-/** The marketplace KPIs the hub computes per channel (docs/kpis.md), their history, per carrier, and the marketplaces' own figures. */
+/** The marketplace KPIs the hub computes per channel (docs/kpis-and-alerts.md), their history, per carrier, and the marketplaces' own figures. */
 @RestController
 @RequestMapping(path = "/api", produces = MediaType.APPLICATION_JSON_VALUE)
 public class KpiApi {
