@@ -42,6 +42,13 @@ public class SecurityConfig implements WebMvcConfigurer {
     /** Paths a request may reach without a key; their handlers are {@link NoKeyNeeded}. */
     static final String[] WEBHOOKS = {"/api/channels/*/webhooks/**"};
 
+    /**
+     * The OpenAPI document and Swagger UI (springdoc): viewer or above, with a key or, for a
+     * person in a browser, the console's session ({@link ConsoleSecurityConfig} serves them).
+     */
+    static final String[] API_DOCS = {"/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
+            "/swagger-ui/**"};
+
     private final Refusals refusals;
 
     public SecurityConfig(MeterRegistry meters, ObjectMapper json) {
@@ -106,16 +113,15 @@ public class SecurityConfig implements WebMvcConfigurer {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(path(null, "/actuator/health"), path(null, "/actuator/health/**"),
                                 path(null, "/error")).permitAll()
-                        .requestMatchers(path(null, "/actuator/**")).access((authentication, context) -> new AuthorizationDecision(
-                                authentication.get() instanceof CallerAuthentication caller
-                                        && caller.caller().identified() && caller.caller().mayAct(Role.VIEWER)))
+                        .requestMatchers(path(null, "/actuator/**")).access((authentication, context) ->
+                                viewer(authentication.get()))
                         .requestMatchers(path(HttpMethod.POST, WEBHOOKS[0])).permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((request, response, failure) -> refusals.unauthorized(request, response,
                                 "no_credentials", "Authorization: an API key is required (\"Bearer <api key>\")"))
                         .accessDeniedHandler((request, response, denied) -> refusals.forbidden(request, response, "role",
-                                "this needs an API key with the role viewer or above")));
+                                VIEWER_NEEDED)));
         if (tokens) {
             http.oauth2ResourceServer(o -> o
                     .bearerTokenResolver(request -> {
@@ -130,6 +136,15 @@ public class SecurityConfig implements WebMvcConfigurer {
                             jwt.channelsClaim() == null ? "orderhub_channels" : jwt.channelsClaim(), jwt.roleMapping()))));
         }
         return http.build();
+    }
+
+    /** What a caller refused a viewer's path is told. */
+    static final String VIEWER_NEEDED = "this needs the role viewer (or operator or admin, which include it)";
+
+    /** Whether the caller holds the viewer role: a key or token, or the person on this machine on the zero-setup default. */
+    static AuthorizationDecision viewer(org.springframework.security.core.Authentication authentication) {
+        return new AuthorizationDecision(authentication instanceof CallerAuthentication caller
+                && caller.caller().identified() && caller.caller().mayAct(Role.VIEWER));
     }
 
     private static PathPatternRequestMatcher path(HttpMethod method, String pattern) {
