@@ -303,5 +303,13 @@ class ApiAccessTest {
         assertThat(HubClient.anonymous(port).get("/actuator/metrics").text("error")).isEqualTo("unauthorized");
         assertThat(byRole.get(Role.INTEGRATION).get("/actuator/metrics").status()).isEqualTo(403);
         assertThat(byRole.get(Role.VIEWER).get("/actuator/metrics").status()).isEqualTo(200);
+
+        HubClient.Response scrape = HubClient.anonymous(port).get("/actuator/prometheus");
+        assertThat(scrape.status()).isEqualTo(401);
+        assertThat(scrape.text("error")).isEqualTo("unauthorized");
+        assertThat(byRole.get(Role.INTEGRATION).get("/actuator/prometheus").status()).isEqualTo(403);
+        HubClient.Response viewer = byRole.get(Role.VIEWER).get("/actuator/prometheus");
+        assertThat(viewer.status()).isEqualTo(200);
+        assertThat(viewer.body()).contains("# TYPE orderhub_orders gauge");
     }
 }
