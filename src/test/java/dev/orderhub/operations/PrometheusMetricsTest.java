@@ -3,6 +3,7 @@ package dev.orderhub.operations;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -14,6 +15,8 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderhub.HubClient;
 import dev.orderhub.OrderJson;
 import dev.orderhub.connector.ChannelSettings;
@@ -36,7 +39,8 @@ import org.springframework.test.context.DynamicPropertySource;
  * integration key), after an order was imported and a stock change was pushed to a channel
  * (through the test-only recording connector, once refused, within a bucket of one token): the
  * hub's meters are there with their tags and plausible values, beside Camel's route meters and
- * the JVM's. The gauges are read on every scrape here (orderhub.metrics.gauge-refresh is 0 s in
+ * the JVM's; and every query of the Grafana dashboard (config/grafana/orderhub-dashboard.json)
+ * names series, labels and label values this scrape has. The gauges are read on every scrape here (orderhub.metrics.gauge-refresh is 0 s in
  * the tests; CachedReadingTest checks the caching).
  */
 @CamelSpringBootTest
@@ -224,6 +228,91 @@ class PrometheusMetricsTest {
                 .isGreaterThanOrEqualTo(1);
         assertThat(value(samples, "orderhub_ratelimit_waits_total", Map.of("channel", PUSHED, "operation", "stock-push",
                 "reason", "no_token"))).as("the retry after the failure waited for the bucket's one token").isGreaterThanOrEqualTo(1);
+    }
+
+    private static final Pattern IDENTIFIER = Pattern.compile("[a-zA-Z_:][a-zA-Z0-9_:]*");
+    private static final Pattern SELECTOR = Pattern.compile("([a-zA-Z_:][a-zA-Z0-9_:]*)\\{([^}]*)}");
+    private static final Pattern MATCHER = Pattern.compile("([a-zA-Z_][a-zA-Z0-9_]*)\\s*(=~|!~|!=|=)\\s*\"([^\"]*)\"");
+    private static final Pattern GROUPING = Pattern.compile("\\b(?:by|without)\\s*\\(([^)]*)\\)");
+    private static final Set<String> KEYWORDS = Set.of("and", "or", "unless", "offset", "bool", "by", "without", "on",
+            "ignoring", "group_left", "group_right");
+    /** Labels Prometheus adds to every series it scrapes; the hub's own output has none of them. */
+    private static final Set<String> TARGET_LABELS = Set.of("instance", "job");
+
+    /** The metric names a PromQL expression reads: identifiers that are not functions, keywords or labels. */
+    static Set<String> metricsOf(String expr) {
+        String bare = expr.replaceAll("\"(?:[^\"\\\\]|\\\\.)*\"", "\"\"").replaceAll("\\{[^}]*}", " ")
+                .replaceAll("\\[[^]]*]", " ").replaceAll(GROUPING.pattern(), " ");
+        Set<String> names = new TreeSet<>();
+        Matcher m = IDENTIFIER.matcher(bare);
+        while (m.find()) {
+            boolean function = bare.substring(m.end()).stripLeading().startsWith("(");
+            boolean number = m.start() > 0 && Character.isDigit(bare.charAt(m.start() - 1));
+            if (!function && !number && !KEYWORDS.contains(m.group())) {
+                names.add(m.group());
+            }
+        }
+        return names;
+    }
+
+    @Test
+    void everyDashboardQueryNamesSeriesTheHubExports() throws Exception {
+        List<Sample> samples = scrape();
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("config/grafana/orderhub-dashboard.json").toFile());
+        assertThat(dashboard.get("panels")).hasSizeGreaterThanOrEqualTo(10);
+        Set<String> covered = new TreeSet<>();
+        for (JsonNode panel : dashboard.get("panels")) {
+            String title = panel.get("title").asText();
+            assertThat(panel.get("targets")).as(title + " has queries").isNotEmpty();
+            for (JsonNode target : panel.get("targets")) {
+                String expr = target.get("expr").asText();
+                Set<String> metrics = metricsOf(expr);
+                assertThat(metrics).as(title + ": " + expr + " reads a metric").isNotEmpty();
+                List<Sample> read = new ArrayList<>();
+                for (String metric : metrics) {
+                    List<Sample> series = named(samples, metric, Map.of());
+                    assertThat(series).as(title + ": " + metric + " is not in the hub's scrape").isNotEmpty();
+                    read.addAll(series);
+                    covered.add(metric);
+                }
+                Matcher selector = SELECTOR.matcher(expr);
+                while (selector.find()) {
+                    Matcher matcher = MATCHER.matcher(selector.group(2));
+                    while (matcher.find()) {
+                        String label = matcher.group(1);
+                        String value = matcher.group(3);
+                        assertThat(named(samples, selector.group(1), Map.of())).as(title + ": " + selector.group(1)
+                                + " has the label " + label).anyMatch(sample -> sample.labels().containsKey(label));
+                        if (matcher.group(2).equals("=")) {
+                            assertThat(named(samples, selector.group(1), Map.of(label, value)))
+                                    .as(title + ": " + selector.group(1) + "{" + label + "=\"" + value + "\"}").isNotEmpty();
+                        }
+                    }
+                }
+                Matcher grouping = GROUPING.matcher(expr);
+                while (grouping.find()) {
+                    for (String label : grouping.group(1).split(",")) {
+                        String name = label.trim();
+                        if (!TARGET_LABELS.contains(name)) {
+                            assertThat(read).as(title + ": grouped by " + name).anyMatch(sample -> sample.labels().containsKey(name));
+                        }
+                    }
+                }
+            }
+        }
+        assertThat(covered).as("the dashboard shows each hub meter").contains("orderhub_orders_received_total", "orderhub_orders",
+                "orderhub_intake_backlog", "orderhub_outbox_backlog", "orderhub_stock_push_seconds_bucket",
+                "orderhub_stock_push_failures_total", "orderhub_ratelimit_waits_total", "orderhub_exceptions_open",
+                "camel_exchanges_total", "camel_exchanges_failed_total", "jvm_memory_used_bytes");
+    }
+
+    @Test
+    void thePromQlReaderFindsTheMetricsOfAQuery() {
+        assertThat(metricsOf("histogram_quantile(0.95, sum by (le, channel) (rate(orderhub_stock_push_seconds_bucket"
+                + "{outcome=\"accepted\"}[5m])))")).containsExactly("orderhub_stock_push_seconds_bucket");
+        assertThat(metricsOf("sum by (routeId) (rate(a_sum[5m])) / sum by (routeId) (rate(a_count[5m])) * 60"))
+                .containsExactly("a_count", "a_sum");
+        assertThat(metricsOf("max(orderhub_outbox_backlog)")).containsExactly("orderhub_outbox_backlog");
     }
 
     @Test
