@@ -121,6 +121,51 @@ class OpenApiContractTest {
         assertThat(document.at("/paths/~1api~1keys/post/x-orderhub-roles").toString()).isEqualTo("[\"admin\"]");
     }
 
+    /**
+     * The lists that are not paged, and why: each is bounded by configuration or by one order,
+     * not by traffic. Every other list answers {"items", "next"} and takes limit and cursor.
+     */
+    private static final Map<String, String> UNPAGED = Map.of(
+            "/api/channels", "the configured channels (channels.yaml), a bare array since contract v1",
+            "/api/locations", "the configured locations, a bare array since contract v1",
+            "/api/keys", "the API keys an admin made, a bare array",
+            "/api/orders/{hubOrderId}/shipments", "one order's parcels (at most one per line), a bare array",
+            "/api/kpis", "one entry per configured channel; next is always null",
+            "/api/kpis/carriers", "one entry per carrier seen in 14 days; next is always null",
+            "/api/kpis/{channel}/history", "one value per day over at most 90 days (days=)",
+            "/api/overview/channels", "one entry per configured channel; next is always null");
+
+    @Test
+    void everyListIsCursorPagedUnlessBoundedByConfiguration() {
+        JsonNode document = document();
+        List<String> paged = new ArrayList<>();
+        List<String> unpaged = new ArrayList<>();
+        document.get("paths").fields().forEachRemaining(path -> {
+            JsonNode get = path.getValue().get("get");
+            if (get == null) {
+                return;
+            }
+            JsonNode schema = get.at("/responses/200/content/application~1json/schema");
+            if (schema.has("$ref")) {
+                schema = document.at("/components/schemas/" + schema.get("$ref").asText().replace("#/components/schemas/", ""));
+            }
+            boolean list = "array".equals(schema.path("type").asText())
+                    || "array".equals(schema.at("/properties/items/type").asText());
+            if (!list) {
+                return;
+            }
+            Set<String> parameters = new TreeSet<>();
+            get.path("parameters").forEach(p -> parameters.add(p.get("name").asText()));
+            boolean cursorPaged = schema.has("properties") && schema.get("properties").has("next")
+                    && parameters.containsAll(Set.of("limit", "cursor"));
+            (cursorPaged ? paged : unpaged).add(path.getKey());
+        });
+        assertThat(paged).as("the paged lists").contains("/api/orders", "/api/exceptions", "/api/stock",
+                "/api/stock/{sku}/history", "/api/stock/{sku}/reservations");
+        assertThat(unpaged).as("lists without limit and cursor must be bounded by configuration; " + UNPAGED)
+                .containsExactlyInAnyOrderElementsOf(UNPAGED.keySet());
+    }
+
     /** One real refusal: the operation it hits, the status, the request and who sends it. */
     private record Sample(String path, String method, int status, HubClient.Response answer) {
     }
