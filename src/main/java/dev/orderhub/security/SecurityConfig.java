@@ -114,14 +114,14 @@ public class SecurityConfig implements WebMvcConfigurer {
                         .requestMatchers(path(null, "/actuator/health"), path(null, "/actuator/health/**"),
                                 path(null, "/error")).permitAll()
                         .requestMatchers(path(null, "/actuator/**")).access((authentication, context) ->
-                                viewer(authentication.get()))
+                                identifiedViewer(authentication.get()))
                         .requestMatchers(path(HttpMethod.POST, WEBHOOKS[0])).permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((request, response, failure) -> refusals.unauthorized(request, response,
                                 "no_credentials", "Authorization: an API key is required (\"Bearer <api key>\")"))
                         .accessDeniedHandler((request, response, denied) -> refusals.forbidden(request, response, "role",
-                                VIEWER_NEEDED)));
+                                "this needs an API key with the role viewer or above")));
         if (tokens) {
             http.oauth2ResourceServer(o -> o
                     .bearerTokenResolver(request -> {
@@ -141,10 +141,15 @@ public class SecurityConfig implements WebMvcConfigurer {
     /** What a caller refused a viewer's path is told. */
     static final String VIEWER_NEEDED = "this needs the role viewer (or operator or admin, which include it)";
 
-    /** Whether the caller holds the viewer role: a key or token, or the person on this machine on the zero-setup default. */
-    static AuthorizationDecision viewer(org.springframework.security.core.Authentication authentication) {
+    /** Whether the caller presented a key or token with the viewer role (actuator: never the anonymous person on this machine). */
+    static AuthorizationDecision identifiedViewer(org.springframework.security.core.Authentication authentication) {
         return new AuthorizationDecision(authentication instanceof CallerAuthentication caller
                 && caller.caller().identified() && caller.caller().mayAct(Role.VIEWER));
+    }
+
+    /** Whether the caller holds the viewer role, the person on this machine on the zero-setup default included (as the console). */
+    static AuthorizationDecision viewer(org.springframework.security.core.Authentication authentication) {
+        return new AuthorizationDecision(authentication instanceof CallerAuthentication caller && caller.caller().mayAct(Role.VIEWER));
     }
 
     private static PathPatternRequestMatcher path(HttpMethod method, String pattern) {
