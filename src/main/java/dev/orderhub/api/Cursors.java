@@ -13,7 +13,8 @@ public final class Cursors {
 
     /** Which list a cursor pages through. */
     public enum List {
-        ORDERS('o'), ORDERS_NEWEST('n'), EXCEPTIONS('e'), EXCEPTIONS_NEWEST('x'), STOCK_HISTORY('h'), SKUS('s'), ALERTS('a');
+        ORDERS('o'), ORDERS_NEWEST('n'), EXCEPTIONS('e'), EXCEPTIONS_NEWEST('x'), STOCK_HISTORY('h'), SKUS('s'),
+        RESERVATIONS('r'), ALERTS('a');
 
         private final char tag;
 
@@ -60,19 +61,29 @@ public final class Cursors {
 
     /** The text position of a cursor of {@code list}; null (the start) when none was given. */
     public static String decodeText(List list, String cursor) {
+        return decodeText(list, cursor, 200);
+    }
+
+    /** The text position (at most {@code maxChars} long) of a cursor of {@code list}; null (the start) when none was given. */
+    public static String decodeText(List list, String cursor, int maxChars) {
         if (cursor == null) {
             return null;
         }
         try {
             String plain = new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
-            if (plain.length() > 2 && plain.length() <= 202 && plain.charAt(0) == list.tag && plain.charAt(1) == ':'
+            if (plain.length() > 2 && plain.length() <= maxChars + 2 && plain.charAt(0) == list.tag && plain.charAt(1) == ':'
                     && cursor.equals(encodeText(list, plain.substring(2)))) {
                 return plain.substring(2);
             }
         } catch (IllegalArgumentException e) {
             // falls through to the error below
         }
-        throw ApiException.invalid("cursor: is not a cursor this API gave out for this list; use the \"next\" of the page before");
+        throw notACursor();
+    }
+
+    /** The answer to a cursor this API did not give out for the list. */
+    public static ApiException notACursor() {
+        return ApiException.invalid("cursor: is not a cursor this API gave out for this list; use the \"next\" of the page before");
     }
 
     public static int limit(Integer limit) {

@@ -105,12 +105,44 @@ public class StockApi {
     public record ReservationList(List<dev.orderhub.inventory.Reservation> items, String next) {
     }
 
-    /** The reservations held on a sku, oldest first (the first 500). */
+    /** The reservations held on a sku, oldest first, a page at a time. */
     @RequiresRole(Role.VIEWER)
     @GetMapping("/{sku}/reservations")
-    public ReservationList reservations(@PathVariable String sku) {
+    public ReservationList reservations(@PathVariable String sku, @RequestParam(required = false) Integer limit,
+                                        @RequestParam(required = false) String cursor) {
         Fields.sku("sku", sku);
-        return new ReservationList(ledger.reservationsOfSku(sku, 500), null);
+        int size = Cursors.limit(limit);
+        StockLedger.ReservationPage page = ledger.reservationsOfSku(sku, reservationKey(cursor), size + 1);
+        boolean more = page.items().size() > size;
+        if (!more) {
+            return new ReservationList(page.items(), null);
+        }
+        return new ReservationList(page.items().subList(0, size), reservationCursor(page.keys().get(size - 1)));
+    }
+
+    /** A reservations cursor: reserved-at in microseconds, order, location and line of the last one shown. */
+    private static String reservationCursor(StockLedger.ReservationKey key) {
+        long micros = key.reservedAt().getEpochSecond() * 1_000_000L + key.reservedAt().getNano() / 1_000;
+        return Cursors.encodeText(Cursors.List.RESERVATIONS, micros + "\n" + key.hubOrderId() + "\n" + key.location() + "\n"
+                + key.lineId());
+    }
+
+    private static StockLedger.ReservationKey reservationKey(String cursor) {
+        String position = Cursors.decodeText(Cursors.List.RESERVATIONS, cursor, 400);
+        if (position == null) {
+            return null;
+        }
+        String[] parts = position.split("\n", 4);
+        try {
+            if (parts.length == 4 && parts[0].matches("-?[0-9]{1,19}")) {
+                long micros = Long.parseLong(parts[0]);
+                return new StockLedger.ReservationKey(java.time.Instant.ofEpochSecond(Math.floorDiv(micros, 1_000_000L),
+                        Math.floorMod(micros, 1_000_000L) * 1_000L), parts[1], parts[2], parts[3]);
+            }
+        } catch (NumberFormatException | java.time.DateTimeException e) {
+            // falls through to the error below
+        }
+        throw Cursors.notACursor();
     }
 
     @RequiresRole({Role.VIEWER, Role.INTEGRATION})

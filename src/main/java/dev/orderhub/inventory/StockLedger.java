@@ -350,6 +350,36 @@ public class StockLedger {
                 .list();
     }
 
+    /** A position in a sku's reservations (oldest first, then by order, location and line): the last one of a page. */
+    public record ReservationKey(Instant reservedAt, String hubOrderId, String location, String lineId) {
+    }
+
+    /** A page of a sku's reservations and each one's position ({@code keys.get(i)} is that of {@code items.get(i)}). */
+    public record ReservationPage(List<Reservation> items, List<ReservationKey> keys) {
+    }
+
+    /** The reservations held on a sku after {@code after} (from the oldest when null), at most {@code limit}. */
+    @Transactional(readOnly = true)
+    public ReservationPage reservationsOfSku(String sku, ReservationKey after, int limit) {
+        List<ReservationKey> keys = new ArrayList<>();
+        var query = jdbc.sql("SELECT hub_order_id, line_id, sku, location, qty, reserved_at FROM reservations WHERE sku = :sku "
+                        + (after == null ? "" : "AND (reserved_at > :at OR (reserved_at = :at AND (hub_order_id > :order "
+                        + "OR (hub_order_id = :order AND (location > :location OR (location = :location AND line_id > :line)))))) ")
+                        + "ORDER BY reserved_at, hub_order_id, location, line_id LIMIT :limit")
+                .param("sku", sku).param("limit", limit);
+        if (after != null) {
+            query = query.param("at", after.reservedAt().atOffset(ZoneOffset.UTC)).param("order", after.hubOrderId())
+                    .param("location", after.location()).param("line", after.lineId());
+        }
+        List<Reservation> items = query.query((rs, n) -> {
+            Reservation reservation = new Reservation(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getInt(5));
+            keys.add(new ReservationKey(rs.getObject(6, OffsetDateTime.class).toInstant(), reservation.hubOrderId(),
+                    reservation.location(), reservation.lineId()));
+            return reservation;
+        }).list();
+        return new ReservationPage(items, keys);
+    }
+
     private static long number(Object value) {
         return value == null ? 0 : ((Number) value).longValue();
     }

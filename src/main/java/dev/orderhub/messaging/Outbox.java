@@ -57,6 +57,12 @@ public class Outbox {
         return eventId;
     }
 
+    /** Events written but not yet published (the relay's backlog); counted on the (published_at, id) index. */
+    public long unpublished() {
+        Long count = jdbc.sql("SELECT COUNT(*) FROM outbox WHERE published_at IS NULL").query(Long.class).single();
+        return count == null ? 0 : count;
+    }
+
     /** An event the hub sent about something (the topic it went to, when it was written and published). */
     public record Sent(String eventId, String type, java.time.Instant createdAt, java.time.Instant publishedAt) {
     }

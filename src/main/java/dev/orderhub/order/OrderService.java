@@ -42,6 +42,8 @@ public class OrderService {
 
     /** At most this many backordered orders are tried per stock arrival, in one transaction. */
     private static final int BACKORDER_BATCH = 200;
+    /** Orders imported, per channel (a counter). */
+    public static final String ORDERS_RECEIVED = "orderhub.orders.received";
 
     private final OrderStore store;
     private final StockLedger ledger;
@@ -50,10 +52,12 @@ public class OrderService {
     private final Outbox outbox;
     private final Clock clock;
     private final ApplicationEventPublisher events;
+    private final io.micrometer.core.instrument.MeterRegistry meters;
 
     OrderService(OrderStore store, StockLedger ledger, Bundles bundles, ChannelRegistry channels, Outbox outbox, Clock clock,
-                 ApplicationEventPublisher events) {
+                 ApplicationEventPublisher events, io.micrometer.core.instrument.MeterRegistry meters) {
         this.events = events;
+        this.meters = meters;
         this.store = store;
         this.ledger = ledger;
         this.bundles = bundles;
@@ -201,7 +205,42 @@ public class OrderService {
             }
         }
         store.appendEvents(history);
+        countReceived(taken, inserted);
         return List.of(results);
+    }
+
+    /**
+     * {@code orderhub.orders.received} per channel: the orders imported (repeats not counted),
+     * once their transaction committed, so a batch rolled back and redelivered counts once.
+     */
+    private void countReceived(List<OrderSubmission> taken, boolean[] inserted) {
+        Map<String, Integer> perChannel = new java.util.TreeMap<>();
+        for (int t = 0; t < taken.size(); t++) {
+            if (inserted[t]) {
+                perChannel.merge(taken.get(t).channel(), 1, Integer::sum);
+            }
+        }
+        if (perChannel.isEmpty()) {
+            return;
+        }
+        Runnable count = () -> perChannel.forEach((channel, n) -> meters.counter(ORDERS_RECEIVED, "channel", channel).increment(n));
+        if (org.springframework.transaction.support.TransactionSynchronizationManager.isSynchronizationActive()) {
+            org.springframework.transaction.support.TransactionSynchronizationManager.registerSynchronization(
+                    new org.springframework.transaction.support.TransactionSynchronization() {
+                        @Override
+                        public void afterCommit() {
+                            count.run();
+                        }
+                    });
+        } else {
+            count.run();
+        }
+    }
+
+    /** Orders per channel and status, all of them (for the {@code orderhub.orders} gauge, read at most every 30 s). */
+    @Transactional(readOnly = true)
+    public Map<String, Map<OrderStatus, Long>> countsByChannelAndStatus() {
+        return store.countsByChannelAndStatus();
     }
 
     /** Lines as the ledger holds them: a bundle line becomes one line per component. */

@@ -263,6 +263,17 @@ class OrderStore {
     }
 
     /** Orders per channel and status placed at or after {@code since}: one aggregate. */
+    /** Every order, counted per channel and status. */
+    Map<String, Map<OrderStatus, Long>> countsByChannelAndStatus() {
+        Map<String, Map<OrderStatus, Long>> counts = new java.util.TreeMap<>();
+        jdbc.sql("SELECT channel, status, COUNT(*) FROM orders GROUP BY channel, status")
+                .query((ResultSet rs) -> {
+                    counts.computeIfAbsent(rs.getString(1), k -> new java.util.EnumMap<>(OrderStatus.class))
+                            .put(OrderStatus.valueOf(rs.getString(2)), rs.getLong(3));
+                });
+        return counts;
+    }
+
     Map<String, Map<OrderStatus, Long>> countsSince(Instant since) {
         Map<String, Map<OrderStatus, Long>> counts = new java.util.TreeMap<>();
         jdbc.sql("SELECT channel, status, COUNT(*) FROM orders WHERE placed_at >= :since GROUP BY channel, status")

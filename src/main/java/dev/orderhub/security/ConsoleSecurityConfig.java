@@ -35,7 +35,9 @@ import org.springframework.web.filter.OncePerRequestFilter;
  * operator acts. Requests carrying {@code Authorization: Bearer} are taken as API calls (no
  * session, no CSRF token); every other state-changing request needs the session's CSRF token
  * (header {@code X-CSRF-TOKEN}, sent by the console's htmx). On the zero-setup default a person
- * on this machine is admin without signing in, as in the API.
+ * on this machine is admin without signing in, as in the API. The OpenAPI document and Swagger
+ * UI ({@link SecurityConfig#API_DOCS}) are served here too, to viewers, so a person signed in to
+ * the console can read them in the browser.
  */
 @Configuration(proxyBeanMethods = false)
 public class ConsoleSecurityConfig {
@@ -54,7 +56,12 @@ public class ConsoleSecurityConfig {
         boolean anonymousLoopback = !postgres && (settings.anonymousLoopback() == null || settings.anonymousLoopback());
         RequestMatcher bearer = request -> request.getHeader("Authorization") != null;
         RequestMatcher unsafe = request -> !Set.of("GET", "HEAD", "OPTIONS", "TRACE").contains(request.getMethod());
-        http.securityMatcher(new OrRequestMatcher(path("/"), path("/console/**"), path("/webjars/**")))
+        java.util.List<RequestMatcher> paths = new java.util.ArrayList<>(java.util.List.of(path("/"), path("/console/**"),
+                path("/webjars/**")));
+        RequestMatcher[] docs = java.util.Arrays.stream(SecurityConfig.API_DOCS).map(ConsoleSecurityConfig::path)
+                .toArray(RequestMatcher[]::new);
+        paths.addAll(java.util.List.of(docs));
+        http.securityMatcher(new OrRequestMatcher(paths))
                 .httpBasic(AbstractHttpConfigurer::disable)
                 .formLogin(AbstractHttpConfigurer::disable)
                 .logout(AbstractHttpConfigurer::disable)
@@ -72,6 +79,7 @@ public class ConsoleSecurityConfig {
                 .addFilterAfter(new ConsoleCallerFilter(keys, refusals, anonymousLoopback), SecurityContextHolderFilter.class)
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(path("/console/login"), path("/console/assets/**"), path("/webjars/**")).permitAll()
+                        .requestMatchers(docs).access((authentication, context) -> SecurityConfig.viewer(authentication.get()))
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((request, response, failure) -> {
@@ -82,8 +90,13 @@ public class ConsoleSecurityConfig {
                                         "Authorization: an API key is required (\"Bearer <api key>\"), or sign in to the console");
                             }
                         })
-                        .accessDeniedHandler((request, response, denied) -> refusals.forbidden(request, response, "csrf",
-                                "the console's form token is missing or stale: reload the page")));
+                        .accessDeniedHandler((request, response, denied) -> {
+                            if (denied instanceof org.springframework.security.web.csrf.CsrfException) {
+                                refusals.forbidden(request, response, "csrf", "the console's form token is missing or stale: reload the page");
+                            } else {
+                                refusals.forbidden(request, response, "role", SecurityConfig.VIEWER_NEEDED);
+                            }
+                        }));
         return http.build();
     }
 

@@ -17,7 +17,8 @@ import org.springframework.web.servlet.HandlerMapping;
  * Lets a request reach an API endpoint only if the caller holds one of the roles the endpoint
  * names ({@link RequiresRole}, on the method or its class) and, for an endpoint of one channel
  * ({@code {channel}} in its path), only if the caller's key may use that channel. An endpoint
- * that names no role and is not {@link NoKeyNeeded} is refused to everybody.
+ * that names no role and is not {@link NoKeyNeeded} is refused to everybody. Endpoints of a
+ * library the hub cannot annotate are given their role here ({@link #LIBRARY_ENDPOINTS}).
  */
 public class RoleCheck implements HandlerInterceptor {
 
@@ -27,8 +28,20 @@ public class RoleCheck implements HandlerInterceptor {
         this.refusals = refusals;
     }
 
-    /** What an endpoint asks of its callers, as its annotations say: null when it says nothing. */
+    /**
+     * Controllers of libraries, by package, and the role their endpoints need: springdoc's
+     * OpenAPI document and Swagger UI ({@code /v3/api-docs}, {@code /swagger-ui.html}) are read
+     * by viewers. The security chains ask the same role for these paths ({@link SecurityConfig#API_DOCS}).
+     */
+    static final java.util.Map<String, Role> LIBRARY_ENDPOINTS = java.util.Map.of("org.springdoc.", Role.VIEWER);
+
+    /** What an endpoint asks of its callers, as its annotations (or {@link #LIBRARY_ENDPOINTS}) say: null when it says nothing. */
     public static Access access(HandlerMethod handler) {
+        for (java.util.Map.Entry<String, Role> library : LIBRARY_ENDPOINTS.entrySet()) {
+            if (handler.getBeanType().getName().startsWith(library.getKey())) {
+                return new Access(new Role[] {library.getValue()}, null);
+            }
+        }
         NoKeyNeeded open = annotation(handler, NoKeyNeeded.class);
         if (open != null) {
             return new Access(new Role[0], open.value());

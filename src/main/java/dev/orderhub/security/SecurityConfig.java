@@ -42,6 +42,13 @@ public class SecurityConfig implements WebMvcConfigurer {
     /** Paths a request may reach without a key; their handlers are {@link NoKeyNeeded}. */
     static final String[] WEBHOOKS = {"/api/channels/*/webhooks/**"};
 
+    /**
+     * The OpenAPI document and Swagger UI (springdoc): viewer or above, with a key or, for a
+     * person in a browser, the console's session ({@link ConsoleSecurityConfig} serves them).
+     */
+    static final String[] API_DOCS = {"/v3/api-docs", "/v3/api-docs/**", "/v3/api-docs.yaml", "/swagger-ui.html",
+            "/swagger-ui/**"};
+
     private final Refusals refusals;
 
     public SecurityConfig(MeterRegistry meters, ObjectMapper json) {
@@ -106,9 +113,8 @@ public class SecurityConfig implements WebMvcConfigurer {
                 .authorizeHttpRequests(a -> a
                         .requestMatchers(path(null, "/actuator/health"), path(null, "/actuator/health/**"),
                                 path(null, "/error")).permitAll()
-                        .requestMatchers(path(null, "/actuator/**")).access((authentication, context) -> new AuthorizationDecision(
-                                authentication.get() instanceof CallerAuthentication caller
-                                        && caller.caller().identified() && caller.caller().mayAct(Role.VIEWER)))
+                        .requestMatchers(path(null, "/actuator/**")).access((authentication, context) ->
+                                identifiedViewer(authentication.get()))
                         .requestMatchers(path(HttpMethod.POST, WEBHOOKS[0])).permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e
@@ -130,6 +136,20 @@ public class SecurityConfig implements WebMvcConfigurer {
                             jwt.channelsClaim() == null ? "orderhub_channels" : jwt.channelsClaim(), jwt.roleMapping()))));
         }
         return http.build();
+    }
+
+    /** What a caller refused a viewer's path is told. */
+    static final String VIEWER_NEEDED = "this needs the role viewer (or operator or admin, which include it)";
+
+    /** Whether the caller presented a key or token with the viewer role (actuator: never the anonymous person on this machine). */
+    static AuthorizationDecision identifiedViewer(org.springframework.security.core.Authentication authentication) {
+        return new AuthorizationDecision(authentication instanceof CallerAuthentication caller
+                && caller.caller().identified() && caller.caller().mayAct(Role.VIEWER));
+    }
+
+    /** Whether the caller holds the viewer role, the person on this machine on the zero-setup default included (as the console). */
+    static AuthorizationDecision viewer(org.springframework.security.core.Authentication authentication) {
+        return new AuthorizationDecision(authentication instanceof CallerAuthentication caller && caller.caller().mayAct(Role.VIEWER));
     }
 
     private static PathPatternRequestMatcher path(HttpMethod method, String pattern) {

@@ -98,6 +98,38 @@ class StockAndChannelApiTest {
         assertThat(health.get("components").get("jms").get("status").asText()).isEqualTo("UP");
     }
 
+    @Test
+    void aSkusReservationsArePagedOldestFirstWithACursor() {
+        hub.setStock(sku, "main", 10);
+        List<String> placed = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            HubClient.Response answer = hub.post("/api/channels/webshop/orders", dev.orderhub.OrderJson.of(sku + "-" + i, sku, 1));
+            assertThat(answer.status()).as(answer.body()).isEqualTo(202);
+            placed.add(answer.text("hubOrderId"));
+        }
+        org.awaitility.Awaitility.await().atMost(java.time.Duration.ofSeconds(15))
+                .until(() -> hub.get("/api/stock/" + sku).json().get("reserved").asLong() == 5);
+
+        List<String> seen = new ArrayList<>();
+        List<Integer> sizes = new ArrayList<>();
+        String cursor = null;
+        do {
+            HubClient.Response page = hub.get("/api/stock/" + sku + "/reservations?limit=2" + (cursor == null ? "" : "&cursor=" + cursor));
+            assertThat(page.status()).as(page.body()).isEqualTo(200);
+            sizes.add(page.json().get("items").size());
+            page.json().get("items").forEach(r -> seen.add(r.get("hubOrderId").asText()));
+            cursor = page.json().get("next").isNull() ? null : page.json().get("next").asText();
+        } while (cursor != null && sizes.size() < 10);
+        assertThat(sizes).containsExactly(2, 2, 1);
+        assertThat(seen).containsExactlyInAnyOrderElementsOf(placed).doesNotHaveDuplicates();
+        assertThat(hub.get("/api/stock/" + sku + "/reservations").json().get("items")).as("50 a page by default").hasSize(5);
+
+        assertError(hub.get("/api/stock/" + sku + "/reservations?cursor=bm90LWEtY3Vyc29y"), 400, "cursor: is not a cursor");
+        String skuCursor = hub.get("/api/stock?limit=1").text("next");
+        assertError(hub.get("/api/stock/" + sku + "/reservations?cursor=" + skuCursor), 400, "cursor: is not a cursor");
+        assertError(hub.get("/api/stock/" + sku + "/reservations?limit=0"), 400, "limit: must be between 1 and 500");
+    }
+
     private static void assertError(HubClient.Response response, int status, String detail) {
         assertThat(response.status()).as(response.body()).isEqualTo(status);
         assertThat(response.text("error")).isNotBlank();

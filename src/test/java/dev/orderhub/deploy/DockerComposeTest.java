@@ -20,7 +20,9 @@ import org.junit.jupiter.api.Test;
 /**
  * docker-compose.yml cannot be started here (no Docker engine), so its shape and wiring are
  * checked: the services exist, the hub reaches PostgreSQL and Artemis by their service names,
- * waits for them to be healthy, and no secret is written in the file.
+ * waits for them to be healthy, Prometheus scrapes every hub replica with a viewer key from a
+ * secret file and Grafana is provisioned with it and the orderhub dashboard, and no secret is
+ * written in the file.
  */
 class DockerComposeTest {
 
@@ -36,7 +38,7 @@ class DockerComposeTest {
     void hasPostgresArtemisAndTheHub() {
         List<String> names = new ArrayList<>();
         services.fieldNames().forEachRemaining(names::add);
-        assertThat(names).containsExactlyInAnyOrder("postgres", "artemis", "hub");
+        assertThat(names).containsExactlyInAnyOrder("postgres", "artemis", "hub", "prometheus", "grafana");
         assertThat(services.get("postgres").get("image").asText()).startsWith("postgres:");
         assertThat(services.get("artemis").get("image").asText()).startsWith("apache/activemq-artemis:");
         assertThat(services.get("hub").get("deploy").get("replicas").asInt()).isGreaterThan(1);
@@ -61,7 +63,7 @@ class DockerComposeTest {
     }
 
     @Test
-    void secretsComeFromTheEnvironmentOnly() {
+    void secretsComeFromTheEnvironmentOnly() throws Exception {
         for (String secret : List.of("ORDERHUB_DB_PASSWORD", "ORDERHUB_BROKER_PASSWORD")) {
             assertThat(services.get("hub").get("environment").get(secret).asText()).startsWith("${" + secret + ":?");
         }
@@ -69,6 +71,56 @@ class DockerComposeTest {
                 .startsWith("${ORDERHUB_DB_PASSWORD:?");
         assertThat(services.get("artemis").get("environment").get("ARTEMIS_PASSWORD").asText())
                 .startsWith("${ORDERHUB_BROKER_PASSWORD:?");
+        assertThat(services.get("grafana").get("environment").get("GF_SECURITY_ADMIN_PASSWORD").asText())
+                .startsWith("${ORDERHUB_GRAFANA_ADMIN_PASSWORD:?");
+        assertThat(Files.readString(Path.of(".gitignore"))).as("the Prometheus key file is never committed")
+                .contains("config/prometheus/orderhub-api-key");
+    }
+
+    @Test
+    void prometheusScrapesEveryHubReplicaWithAViewerKeyFromASecretFile() throws Exception {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode prometheus = services.get("prometheus");
+        assertThat(prometheus.get("image").asText()).startsWith("prom/prometheus:v3.");
+        assertThat(prometheus.get("volumes").toString()).contains("./config/prometheus/prometheus.yml:/etc/prometheus/prometheus.yml");
+        assertThat(prometheus.get("command").toString()).contains("--config.file=/etc/prometheus/prometheus.yml");
+        assertThat(prometheus.get("secrets").toString()).isEqualTo("[\"orderhub_prometheus_key\"]");
+        JsonNode secret = yaml.readTree(COMPOSE.toFile()).get("secrets").get("orderhub_prometheus_key");
+        assertThat(secret.get("file").asText()).isEqualTo("${ORDERHUB_PROMETHEUS_KEY_FILE:-./config/prometheus/orderhub-api-key}");
+
+        JsonNode scrape = yaml.readTree(Path.of("config/prometheus/prometheus.yml").toFile()).get("scrape_configs").get(0);
+        assertThat(scrape.get("metrics_path").asText()).isEqualTo("/actuator/prometheus");
+        // The hub takes its API key as "Authorization: Bearer <key>" (dev.orderhub.security.CallerFilter).
+        assertThat(scrape.get("authorization").get("type").asText()).isEqualTo("Bearer");
+        assertThat(scrape.get("authorization").get("credentials_file").asText()).isEqualTo("/run/secrets/orderhub_prometheus_key");
+        assertThat(scrape.has("basic_auth") || scrape.get("authorization").has("credentials")).as("no key in the file").isFalse();
+        JsonNode replicas = scrape.get("dns_sd_configs").get(0);
+        assertThat(replicas.get("names").toString()).isEqualTo("[\"hub\"]");
+        assertThat(replicas.get("port").asInt()).as("the hub's port inside the network").isEqualTo(8080);
+        assertThat(services.get("hub").get("ports").get(0).asText()).endsWith(":8080");
+    }
+
+    @Test
+    void grafanaIsProvisionedWithPrometheusAndTheOrderhubDashboard() throws Exception {
+        ObjectMapper yaml = new ObjectMapper(new YAMLFactory());
+        JsonNode grafana = services.get("grafana");
+        assertThat(grafana.get("image").asText()).startsWith("grafana/grafana:");
+        String volumes = grafana.get("volumes").toString();
+        assertThat(volumes).contains("./config/grafana/provisioning:/etc/grafana/provisioning");
+        assertThat(volumes).contains("./config/grafana/orderhub-dashboard.json:/etc/grafana/dashboards/orderhub-dashboard.json");
+        JsonNode source = yaml.readTree(Path.of("config/grafana/provisioning/datasources/prometheus.yaml").toFile())
+                .get("datasources").get(0);
+        assertThat(source.get("type").asText()).isEqualTo("prometheus");
+        assertThat(source.get("url").asText()).isEqualTo("http://prometheus:9090");
+        JsonNode provider = yaml.readTree(Path.of("config/grafana/provisioning/dashboards/orderhub.yaml").toFile())
+                .get("providers").get(0);
+        assertThat(provider.get("options").get("path").asText()).isEqualTo("/etc/grafana/dashboards");
+        JsonNode dashboard = new ObjectMapper().readTree(Path.of("config/grafana/orderhub-dashboard.json").toFile());
+        assertThat(dashboard.get("panels")).isNotEmpty();
+        for (JsonNode panel : dashboard.get("panels")) {
+            assertThat(panel.get("datasource").get("uid").asText()).as(panel.get("title").asText() + " reads the provisioned source")
+                    .isEqualTo(source.get("uid").asText());
+        }
     }
 
     @Test
@@ -117,6 +169,7 @@ class DockerComposeTest {
                 .redirectErrorStream(true);
         check.environment().put("ORDERHUB_DB_PASSWORD", "only-for-validation");
         check.environment().put("ORDERHUB_BROKER_PASSWORD", "only-for-validation");
+        check.environment().put("ORDERHUB_GRAFANA_ADMIN_PASSWORD", "only-for-validation");
         Process process = check.start();
         String output = new String(process.getInputStream().readAllBytes(), StandardCharsets.UTF_8);
         assertThat(process.waitFor(60, TimeUnit.SECONDS)).isTrue();

@@ -42,4 +42,14 @@ class ConsoleLocalCallerTest {
         assertThat(adjusted.status()).as(adjusted.body()).isEqualTo(200);
         assertThat(new HubClient(port).get("/api/stock/" + sku).json().get("onHand").asLong()).isEqualTo(3);
     }
+
+    @Test
+    void aBrowserOnThisMachineReadsSwaggerUiAndTheApiDocumentWithoutSigningIn() {
+        ConsoleSession local = new ConsoleSession(port);
+        assertThat(local.get("/swagger-ui/index.html").status()).isEqualTo(200);
+        assertThat(local.get("/v3/api-docs", "application/json,*/*").body()).contains("\"title\":\"orderhub API\"");
+        HubClient.Response metrics = HubClient.anonymous(port).get("/actuator/prometheus");
+        assertThat(metrics.status()).as("metrics still want a key, even on this machine").isEqualTo(403);
+        assertThat(metrics.text("detail")).contains("needs an API key");
+    }
 }

@@ -48,7 +48,12 @@ final class ConsoleSession {
     }
 
     Page get(String path) {
-        Page page = send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", "text/html").GET());
+        return get(path, "text/html");
+    }
+
+    /** A GET as a browser's script sends it (e.g. Swagger UI fetching the document as JSON). */
+    Page get(String path, String accept) {
+        Page page = send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).GET());
         Matcher token = CSRF.matcher(page.body());
         if (token.find()) {
             csrf = token.group(1);

@@ -78,6 +78,23 @@ class ConsoleTest {
     }
 
     @Test
+    void aViewerSignedInToTheConsoleReadsSwaggerUiAndTheApiDocumentInTheBrowser() {
+        ConsoleSession anonymous = new ConsoleSession(port);
+        ConsoleSession.Page away = anonymous.get("/swagger-ui/index.html");
+        assertThat(away.status()).as("a browser without a session is sent to sign in").isEqualTo(302);
+        assertThat(away.header("Location")).endsWith("/console/login");
+
+        ConsoleSession viewer = new ConsoleSession(port);
+        assertThat(viewer.signIn(viewerKey).status()).isEqualTo(200);
+        ConsoleSession.Page ui = viewer.get("/swagger-ui/index.html");
+        assertThat(ui.status()).isEqualTo(200);
+        assertThat(ui.body()).contains("swagger-ui");
+        ConsoleSession.Page document = viewer.get("/v3/api-docs", "application/json,*/*");
+        assertThat(document.status()).isEqualTo(200);
+        assertThat(document.body()).contains("\"title\":\"orderhub API\"");
+    }
+
+    @Test
     void anonymousIsSentToSignInAndRefusedEveryActionAndAWrongKeyDoesNotSignIn() {
         ConsoleSession anonymous = new ConsoleSession(port);
         ConsoleSession.Page home = anonymous.get("/");

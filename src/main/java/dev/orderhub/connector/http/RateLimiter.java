@@ -2,6 +2,9 @@ package dev.orderhub.connector.http;
 
 import java.time.Clock;
 
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.stereotype.Service;
 import org.springframework.transaction.annotation.Propagation;
@@ -10,17 +13,29 @@ import org.springframework.transaction.annotation.Transactional;
 /**
  * Token buckets per (channel, operation) in the shared database, so every hub instance draws
  * from the same budget. Taking a token is one conditional UPDATE. A remote's 429 or its rate
- * headers block the bucket until the time the remote named.
+ * headers block the bucket until the time the remote named. Each time a caller has to wait is
+ * counted ({@code orderhub.ratelimit.waits} by channel, operation and reason: {@code no_token}
+ * when the bucket had none to give, {@code remote} when the remote told the hub to wait).
  */
 @Service
 public class RateLimiter {
 
+    public static final String WAITS = "orderhub.ratelimit.waits";
+
     private final JdbcClient jdbc;
     private final Clock clock;
+    private final MeterRegistry meters;
 
-    public RateLimiter(JdbcClient jdbc, Clock clock) {
+    @Autowired
+    public RateLimiter(JdbcClient jdbc, Clock clock, MeterRegistry meters) {
         this.jdbc = jdbc;
         this.clock = clock;
+        this.meters = meters;
+    }
+
+    /** Without meters (tests of the buckets alone). */
+    public RateLimiter(JdbcClient jdbc, Clock clock) {
+        this(jdbc, clock, new SimpleMeterRegistry());
     }
 
     /** Takes one token if the bucket has one (refilled at {@code rate}/s up to {@code burst}) and is not blocked. */
@@ -31,12 +46,26 @@ public class RateLimiter {
                         + "ON CONFLICT DO NOTHING")
                 .param("bucket", bucket).param("burst", burst).param("now", now)
                 .update();
-        return jdbc.sql("UPDATE rate_buckets SET "
-                        + "tokens = LEAST(:burst, tokens + GREATEST(0, :now - updated_ms) * :rate / 1000.0) - 1, updated_ms = :now "
+        // The casts: H2 types a bare parameter after the BIGINT it is multiplied with, and would
+        // truncate a rate of 0.45/s to 0 (never refilled) and 1.4/s to 1.
+        boolean taken = jdbc.sql("UPDATE rate_buckets SET "
+                        + "tokens = LEAST(CAST(:burst AS DOUBLE PRECISION), tokens + GREATEST(0, :now - updated_ms) "
+                        + "* CAST(:rate AS DOUBLE PRECISION) / 1000.0) - 1, updated_ms = :now "
                         + "WHERE bucket = :bucket AND blocked_until_ms <= :now "
-                        + "AND LEAST(:burst, tokens + GREATEST(0, :now - updated_ms) * :rate / 1000.0) >= 1")
+                        + "AND LEAST(CAST(:burst AS DOUBLE PRECISION), tokens + GREATEST(0, :now - updated_ms) "
+                        + "* CAST(:rate AS DOUBLE PRECISION) / 1000.0) >= 1")
                 .param("burst", burst).param("now", now).param("rate", rate).param("bucket", bucket)
                 .update() == 1;
+        if (!taken) {
+            waited(bucket, "no_token");
+        }
+        return taken;
+    }
+
+    private void waited(String bucket, String reason) {
+        int colon = bucket.indexOf(':');
+        meters.counter(WAITS, "channel", colon < 0 ? bucket : bucket.substring(0, colon),
+                "operation", colon < 0 ? "" : bucket.substring(colon + 1), "reason", reason).increment();
     }
 
     /** The remote said "not before": no token until then, and the bucket starts empty. */
@@ -46,6 +75,7 @@ public class RateLimiter {
                         + "updated_ms = :until WHERE bucket = :bucket")
                 .param("until", untilMillis).param("bucket", bucket)
                 .update();
+        waited(bucket, "remote");
     }
 
     /** A bucket as it stands: tokens left when last drawn from (refilled since), and how long it is blocked. */
