@@ -16,6 +16,8 @@ import dev.orderhub.messaging.ExceptionStore;
 import dev.orderhub.messaging.Outbox;
 import dev.orderhub.order.OrderService;
 import dev.orderhub.order.OrderStatus;
+import dev.orderhub.alert.Alert;
+import dev.orderhub.alert.Alerts;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.binder.MeterBinder;
@@ -48,12 +50,13 @@ public class HubGauges implements MeterBinder {
     private final CachedReading<Long> outbox;
     private final CachedReading<Map<String, Long>> exceptions;
     private final Map<String, CachedReading<Long>> intake = new TreeMap<>();
+    private final CachedReading<Map<String, Long>> alerts;
 
     public HubGauges(OrderService orderService, Outbox outboxStore, ExceptionStore exceptionStore, ChannelRegistry channels,
                      ConnectorManifests manifests, JmsTemplate jms,
                      @Value("${orderhub.queues.order-intake}") String intakeQueue,
                      @Value("${orderhub.queues.webhooks-in}") String webhooksQueue,
-                     @Value("${orderhub.metrics.gauge-refresh:30s}") Duration refresh) {
+                     @Value("${orderhub.metrics.gauge-refresh:30s}") Duration refresh, Alerts alertStore) {
         this.channels = channels;
         Set<String> known = new LinkedHashSet<>(SOURCE_GROUPS);
         manifests.all().stream().map(ConnectorManifest::name).sorted().forEach(known::add);
@@ -64,6 +67,7 @@ public class HubGauges implements MeterBinder {
         this.outbox = new CachedReading<>("orderhub.outbox.backlog", refresh, 0L, outboxStore::unpublished);
         this.exceptions = new CachedReading<>("orderhub.exceptions.open", refresh, Map.of(),
                 () -> byGroup(exceptionStore.openBySource()));
+        this.alerts = new CachedReading<>("orderhub.alerts.open", refresh, Map.of(), alertStore::openBySeverity);
         for (String queue : queues) {
             intake.put(queue, new CachedReading<>("orderhub.intake.backlog", refresh, 0L, () -> waiting(jms, queue)));
         }
@@ -85,6 +89,11 @@ public class HubGauges implements MeterBinder {
         intake.forEach((queue, reading) -> Gauge.builder("orderhub.intake.backlog", reading, CachedReading::get)
                 .description("messages waiting on an intake queue (at most " + BROWSE_CAP + " counted)").tag("queue", queue)
                 .register(registry));
+        for (String severity : List.of(Alert.WARN, Alert.ALERT)) {
+            Gauge.builder("orderhub.alerts.open", alerts, a -> a.get().getOrDefault(severity, 0L))
+                    .description("open alerts (docs/kpis-and-alerts.md), per severity").tag("severity", severity)
+                    .register(registry);
+        }
         for (String group : groups) {
             Gauge.builder("orderhub.exceptions.open", exceptions, e -> e.get().getOrDefault(group, 0L))
                     .description("open exceptions (parked, waiting for a person), per source group").tag("group", group)

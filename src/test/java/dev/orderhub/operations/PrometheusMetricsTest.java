@@ -212,6 +212,18 @@ class PrometheusMetricsTest {
     }
 
     @Test
+    void openAlertsAreCountedPerSeverity() {
+        double before = value(scrape(), "orderhub_alerts_open", Map.of("severity", "alert"));
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        jdbc.sql("INSERT INTO alerts (kind, channel, subject, severity, title, raised_at, updated_at, open_key) "
+                        + "VALUES ('test.metrics', 'webshop', '', 'alert', 'metrics test', :now, :now, :key)")
+                .param("now", now).param("key", "test.metrics|webshop|" + java.util.UUID.randomUUID()).update();
+        List<Sample> samples = scrape();
+        assertThat(value(samples, "orderhub_alerts_open", Map.of("severity", "alert"))).isEqualTo(before + 1);
+        assertThat(value(samples, "orderhub_alerts_open", Map.of("severity", "warn"))).isGreaterThanOrEqualTo(0);
+    }
+
+    @Test
     void stockPushesAreTimedAndTheirFailuresAndWaitsCountedPerChannel() {
         List<Sample> samples = scrape();
         Map<String, String> accepted = Map.of("channel", PUSHED, "outcome", "accepted");
@@ -303,7 +315,7 @@ class PrometheusMetricsTest {
         assertThat(covered).as("the dashboard shows each hub meter").contains("orderhub_orders_received_total", "orderhub_orders",
                 "orderhub_intake_backlog", "orderhub_outbox_backlog", "orderhub_stock_push_seconds_bucket",
                 "orderhub_stock_push_failures_total", "orderhub_ratelimit_waits_total", "orderhub_exceptions_open",
-                "camel_exchanges_total", "camel_exchanges_failed_total", "jvm_memory_used_bytes");
+                "orderhub_alerts_open", "camel_exchanges_total", "camel_exchanges_failed_total", "jvm_memory_used_bytes");
     }
 
     @Test
