@@ -37,6 +37,7 @@ public class AlertConditions {
     public static final String STOCK_SYNC_LAG = "stock_sync.lag";
     public static final String EXCEPTIONS_GROWING = "exceptions.growing";
     public static final String CONNECTOR_DOWN = "connector.down";
+    public static final String RULES_INVALID = "routing.rules_invalid";
     private static final Logger LOG = LoggerFactory.getLogger(AlertConditions.class);
     private static final java.time.format.DateTimeFormatter SINCE =
             java.time.format.DateTimeFormatter.ofPattern("yyyy-MM-dd HH:mm:ss 'UTC'").withZone(java.time.ZoneOffset.UTC);
@@ -66,9 +67,18 @@ public class AlertConditions {
     private final ChannelRegistry channels;
     private final AlertSettings settings;
     private final Clock clock;
+    private final dev.orderhub.routing.RoutingRules routingRules;
 
     public AlertConditions(Kpis kpis, OrderService orders, StockSync stockSync, ExceptionStore exceptions, ChannelHealth health,
                            ChannelRegistry channels, AlertSettings settings, Clock clock) {
+        this(kpis, orders, stockSync, exceptions, health, channels, settings, clock, null);
+    }
+
+    @org.springframework.beans.factory.annotation.Autowired
+    public AlertConditions(Kpis kpis, OrderService orders, StockSync stockSync, ExceptionStore exceptions, ChannelHealth health,
+                           ChannelRegistry channels, AlertSettings settings, Clock clock,
+                           dev.orderhub.routing.RoutingRules routingRules) {
+        this.routingRules = routingRules;
         this.kpis = kpis;
         this.orders = orders;
         this.stockSync = stockSync;
@@ -88,6 +98,9 @@ public class AlertConditions {
         read(STOCK_SYNC_LAG, kinds, () -> conditions.addAll(stockSyncLag(now)));
         read(EXCEPTIONS_GROWING, kinds, () -> exceptionsGrowing(now).ifPresent(conditions::add));
         read(CONNECTOR_DOWN, kinds, () -> conditions.addAll(connectorsDown(now)));
+        if (routingRules != null) {
+            read(RULES_INVALID, kinds, () -> rulesInvalid().ifPresent(conditions::add));
+        }
         return new Reading(conditions, kinds);
     }
 
@@ -181,6 +194,15 @@ public class AlertConditions {
             });
         }
         return found;
+    }
+
+    /** config/rules.yaml changed into something invalid: the first problem names the rule and field; the old rules stay. */
+    Optional<Condition> rulesInvalid() {
+        return routingRules.problem().map(p -> new Condition(RULES_INVALID, null, null, Alert.ALERT,
+                "config/rules.yaml is not valid, " + routingRules.current().map(r -> "version " + r.version() + " stays in force")
+                        .orElse("no rules are in force") + ": " + p.problems().get(0)
+                        + (p.problems().size() > 1 ? " (and " + (p.problems().size() - 1) + " more)" : ""),
+                (double) p.problems().size(), String.join("; ", p.problems()), null));
     }
 
     static String percent(Double rate) {

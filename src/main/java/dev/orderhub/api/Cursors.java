@@ -14,7 +14,7 @@ public final class Cursors {
     /** Which list a cursor pages through. */
     public enum List {
         ORDERS('o'), ORDERS_NEWEST('n'), EXCEPTIONS('e'), EXCEPTIONS_NEWEST('x'), STOCK_HISTORY('h'), SKUS('s'),
-        RESERVATIONS('r'), ALERTS('a');
+        RESERVATIONS('r'), ALERTS('a'), ROUTING_QUEUE('q');
 
         private final char tag;
 

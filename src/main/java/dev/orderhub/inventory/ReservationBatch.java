@@ -50,6 +50,25 @@ public final class ReservationBatch {
         return rows.containsKey(sku) || bundles.contains(sku);
     }
 
+    /** What a location still has of a sku as this batch leaves it (on hand less reserved); 0 where it has no row. */
+    public long available(String sku, String location) {
+        long[] row = row(sku, location);
+        return row == null ? 0 : row[0] - row[1];
+    }
+
+    /**
+     * Takes into account reservations the caller released in this transaction after the batch
+     * read its rows (routing: an order's old reservations give way to the chosen locations').
+     */
+    public void released(java.util.Collection<Reservation> released) {
+        for (Reservation r : released) {
+            long[] row = row(r.sku(), r.location());
+            if (row != null) {
+                row[1] -= r.qty();
+            }
+        }
+    }
+
     /** Reserves every line or none, against what earlier orders of this batch left. */
     public ReservationOutcome reserve(String hubOrderId, Instant shipBy, List<LineToReserve> lines, List<String> locations) {
         List<LineToReserve> ordered = new ArrayList<>(lines);

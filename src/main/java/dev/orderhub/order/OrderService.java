@@ -353,6 +353,23 @@ public class OrderService {
         }
     }
 
+    /** Locks the order for the caller's transaction and answers its status (routing decides under this lock). */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public OrderStatus lockForUpdate(String hubOrderId) {
+        return store.lock(hubOrderId).orElseThrow(() -> new OrderNotFoundException(hubOrderId)).getKey();
+    }
+
+    /** Writes a line into the order's history (kind, detail), in the caller's transaction. */
+    @Transactional(propagation = Propagation.MANDATORY)
+    public void note(String hubOrderId, String kind, String detail) {
+        store.appendEvent(hubOrderId, kind, null, null, detail, clock.instant());
+    }
+
+    /** The order's lines as the ledger holds them: a bundle line becomes one line per component. */
+    public List<LineToReserve> linesToReserve(List<OrderLine> lines) {
+        return toReserve(lines, bundles.componentsOf(lines.stream().map(OrderLine::sku).toList()));
+    }
+
     /**
      * Records something a person must look at on an existing order (its history) and raises it
      * as an alert, once per order and kind. Does nothing for an order the hub does not have.
