@@ -67,7 +67,7 @@ public class RoutingApi {
     @RequiresRole(Role.OPERATOR)
     @PostMapping(path = "/routing/rules/check", consumes = MediaType.APPLICATION_JSON_VALUE)
     public Checked check(HttpServletRequest request) {
-        String text = Fields.text(Fields.object(bodies.read(request)), "rules", true, MAX_RULES_CHARS);
+        String text = rulesText(Fields.object(bodies.read(request)), true);
         try {
             RuleSet checked = rules.check(text.getBytes(StandardCharsets.UTF_8));
             return new Checked(true, checked.version(), checked.hash(), checked.rules().size(), List.of());
@@ -161,8 +161,25 @@ public class RoutingApi {
         return new OrderRouting(hubOrderId, routing.decisions(hubOrderId), routing.queuedOrder(hubOrderId).orElse(null));
     }
 
+    /** A rules text: YAML, so line breaks and tabs are allowed; any other control character is not. */
+    private static String rulesText(JsonNode body, boolean required) {
+        JsonNode node = body.get("rules");
+        if (node == null || node.isNull()) {
+            if (required) {
+                throw ApiException.invalid("rules: the rules text (YAML, as config/rules.yaml) is required");
+            }
+            return null;
+        }
+        if (!node.isTextual() || node.asText().isBlank()) {
+            throw ApiException.invalid("rules: must be the rules text as a string");
+        }
+        String text = node.asText();
+        Fields.text("rules", text.replace('\n', ' ').replace('\r', ' ').replace('\t', ' '), MAX_RULES_CHARS);
+        return text;
+    }
+
     private RuleSet draft(JsonNode body) {
-        String text = Fields.text(body, "rules", false, MAX_RULES_CHARS);
+        String text = rulesText(body, false);
         if (text == null) {
             return null;
         }
