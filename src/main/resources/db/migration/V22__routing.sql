@@ -37,3 +37,14 @@ CREATE TABLE routing_queue (
     auto_cancel_at   TIMESTAMP WITH TIME ZONE
 );
 CREATE INDEX routing_queue_due ON routing_queue (next_check_at);
+
+-- Locations that refused an order (a 3PL's rejection, an order it ended unshipped): the order
+-- is decided again without them, up to orderhub.routing.max-refusals times.
+CREATE TABLE routing_refusals (
+    hub_order_id     VARCHAR(64)  NOT NULL,
+    location         VARCHAR(64)  NOT NULL,
+    target           VARCHAR(64)  NOT NULL,
+    reason           VARCHAR(500),
+    refused_at       TIMESTAMP WITH TIME ZONE NOT NULL,
+    PRIMARY KEY (hub_order_id, location)
+);

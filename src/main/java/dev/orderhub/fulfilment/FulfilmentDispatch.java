@@ -44,11 +44,14 @@ public class FulfilmentDispatch {
     private final ExceptionStore exceptions;
     private final long backoffMs;
     private final long followEveryMs;
+    private final org.springframework.context.ApplicationEventPublisher events;
 
     public FulfilmentDispatch(Connectors connectors, ChannelRegistry channels, Fulfilments fulfilments, OrderService orders,
                               Shipments shipments, ExceptionStore exceptions,
                               @Value("${orderhub.fulfilment.backoff-ms:5000}") long backoffMs,
-                              @Value("${orderhub.fulfilment.follow-every-ms:30000}") long followEveryMs) {
+                              @Value("${orderhub.fulfilment.follow-every-ms:30000}") long followEveryMs,
+                              org.springframework.context.ApplicationEventPublisher events) {
+        this.events = events;
         for (FulfilmentService target : connectors.fulfilmentTargets()) {
             if (channels.location(target.location()).isEmpty()) {
                 throw new IllegalStateException("fulfilment target " + target.target() + " ships from location "
@@ -110,6 +113,7 @@ public class FulfilmentDispatch {
         fulfilments.set(hubOrderId, Fulfilments.FAILED, refusal);
         exceptions.park(target.connector() + ":" + target.target() + ":send", target.target() + " refused order " + hubOrderId
                 + " (channel " + channel.id() + "): " + refusal, hubOrderId);
+        events.publishEvent(new FulfilmentRefused(hubOrderId, target.target(), target.location(), refusal));
     }
 
     void follow(FulfilmentService target, String hubOrderId) {

@@ -90,6 +90,12 @@ public class Fulfilments {
         return find(hubOrderId).orElseThrow();
     }
 
+    /** Forgets a failed fulfilment, so the order can be routed again, to another target (routing by rules). */
+    @Transactional
+    public void forgetFailed(String hubOrderId) {
+        jdbc.sql("DELETE FROM fulfilments WHERE hub_order_id = :order AND status = 'FAILED'").param("order", hubOrderId).update();
+    }
+
     /** RESERVED orders of these channels that were never routed: (hub order id, channel), oldest first. */
     public List<Map.Entry<String, String>> unrouted(List<String> channels, int limit) {
         return jdbc.sql("SELECT o.hub_order_id, o.channel FROM orders o WHERE o.status = 'RESERVED' "

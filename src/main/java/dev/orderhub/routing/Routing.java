@@ -75,12 +75,15 @@ public class Routing {
     private final TransactionTemplate tx;
     private final Duration recheck;
     private final int batch;
+    private final int maxRefusals;
 
     public Routing(RoutingRules rules, OrderService orders, StockLedger ledger, Bundles bundles, Fulfilments fulfilments,
                    Connectors connectors, ChannelRegistry channels, JdbcClient jdbc, ObjectMapper json, Clock clock,
                    PlatformTransactionManager transactions,
                    @Value("${orderhub.routing.queue-recheck:PT5M}") Duration recheck,
-                   @Value("${orderhub.routing.batch-size:200}") int batch) {
+                   @Value("${orderhub.routing.batch-size:200}") int batch,
+                   @Value("${orderhub.routing.max-refusals:3}") int maxRefusals) {
+        this.maxRefusals = maxRefusals;
         this.rules = rules;
         this.orders = orders;
         this.ledger = ledger;
@@ -167,7 +170,9 @@ public class Routing {
                 return null;
             }
             Order order = orders.find(hubOrderId).orElseThrow();
-            Evaluated evaluated = evaluate(ruleSet, order, excluded);
+            Set<String> without = new LinkedHashSet<>(excluded);
+            without.addAll(refusedAt(hubOrderId));
+            Evaluated evaluated = evaluate(ruleSet, order, without);
             carryOut(order, evaluated);
             return evaluated.decision();
         }));
@@ -387,6 +392,62 @@ public class Routing {
                 .params(queue == null ? Map.of("limit", limit) : Map.of("queue", queue, "limit", limit))
                 .query((ResultSet rs, int n) -> new Queued(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
                         instant(rs, 5), instant(rs, 6), instant(rs, 7))).list();
+    }
+
+    /** The locations that refused this order. */
+    public Set<String> refusedAt(String hubOrderId) {
+        return new LinkedHashSet<>(jdbc.sql("SELECT location FROM routing_refusals WHERE hub_order_id = :id ORDER BY refused_at")
+                .param("id", hubOrderId).query(String.class).list());
+    }
+
+    /**
+     * A fulfilment target refused an order the rules sent it (or ended it unshipped): the order
+     * comes back, and is decided again without that location — the matched rule's other
+     * locations, else its otherwise — up to {@code orderhub.routing.max-refusals} times; after
+     * that it waits in queue {@code refused} for a person.
+     */
+    @EventListener
+    public void onFulfilmentRefused(dev.orderhub.fulfilment.FulfilmentRefused refused) {
+        String id = refused.hubOrderId();
+        if (rules.current().isEmpty() || jdbc.sql("SELECT COUNT(*) FROM routing_decisions WHERE hub_order_id = :id")
+                .param("id", id).query(Long.class).single() == 0) {
+            return; // not routed by the rules: a person routes it, as before
+        }
+        tx.executeWithoutResult(s -> {
+            OrderStatus status = orders.status(id).orElse(null);
+            if (status == OrderStatus.ROUTED || status == OrderStatus.SENT_TO_FULFILMENT) {
+                orders.returnedFromFulfilment(id, refused.target() + " refused it: " + refused.reason());
+            }
+            fulfilments.forgetFailed(id);
+            jdbc.sql("DELETE FROM routing_allocations WHERE hub_order_id = :id").param("id", id).update();
+            if (!refusedAt(id).contains(refused.location())) {
+                jdbc.sql("INSERT INTO routing_refusals (hub_order_id, location, target, reason, refused_at) "
+                                + "VALUES (:id, :location, :target, :reason, :now)")
+                        .param("id", id).param("location", refused.location()).param("target", refused.target())
+                        .param("reason", refused.reason() == null ? null : refused.reason().length() > 500
+                                ? refused.reason().substring(0, 500) : refused.reason())
+                        .param("now", utc(clock.instant())).update();
+            }
+        });
+        Set<String> refusedAt = refusedAt(id);
+        if (refusedAt.size() > maxRefusals) {
+            tx.executeWithoutResult(s -> {
+                jdbc.sql("DELETE FROM routing_queue WHERE hub_order_id = :id").param("id", id).update();
+                jdbc.sql("INSERT INTO routing_queue (hub_order_id, queue, reason, rule_id, since, next_check_at, auto_cancel_at) "
+                                + "VALUES (:id, 'refused', :reason, 'refusals', :now, :never, NULL)")
+                        .param("id", id).param("reason", "refused by " + refusedAt.size() + " locations: "
+                                + String.join(", ", refusedAt)).param("now", utc(clock.instant()))
+                        .param("never", utc(clock.instant().plus(Duration.ofDays(3650)))).update();
+                orders.note(id, "ROUTING", "refused by " + String.join(", ", refusedAt) + ": held in queue refused for a person");
+            });
+            return;
+        }
+        try {
+            route(id, Set.of());
+        } catch (RuntimeException e) {
+            LOG.warn("routing: order {} refused by {} could not be routed again now ({}); the next round tries", id,
+                    refused.target(), e.getMessage());
+        }
     }
 
     /** Stock arrived: the queued orders that need one of these skus are decided again at the next round. */

@@ -45,16 +45,71 @@ import org.springframework.test.context.DynamicPropertySource;
  * makes, many orders routed at once for scarce stock never get a unit twice, and an invalid
  * rules file keeps the last good rules and raises an alert.
  */
+@org.springframework.context.annotation.Import(RoutingContract.With3pl.class)
 abstract class RoutingContract {
+
+    /** A 3PL at location tpl that refuses the orders it is told to refuse and takes the rest. */
+    static final class Test3pl implements dev.orderhub.connector.FulfilmentService {
+        final Set<String> refuse = java.util.concurrent.ConcurrentHashMap.newKeySet();
+        final List<String> sent = new java.util.concurrent.CopyOnWriteArrayList<>();
+
+        @Override
+        public String connector() {
+            return "test-3pl";
+        }
+
+        @Override
+        public boolean serves(String channel) {
+            return false;
+        }
+
+        @Override
+        public String target() {
+            return "test-3pl";
+        }
+
+        @Override
+        public String location() {
+            return "tpl";
+        }
+
+        @Override
+        public String send(Request request) {
+            sent.add(request.hubOrderId());
+            return refuse.contains(request.hubOrderId()) ? "out of stock at the 3PL (test)" : null;
+        }
+
+        @Override
+        public Progress follow(String hubOrderId) {
+            return new Progress(State.OPEN, List.of(), null);
+        }
+
+        @Override
+        public String cancel(String hubOrderId) {
+            return null;
+        }
+    }
+
+    @org.springframework.boot.test.context.TestConfiguration
+    static class With3pl {
+        @org.springframework.context.annotation.Bean
+        Test3pl test3pl() {
+            return new Test3pl();
+        }
+    }
 
     static final Path RULES;
     static final String GOOD = """
             version: 2
             locations:
               main: {country: NL, postalCode: "3511"}
+              tpl: {country: NL}
               east: {safetyStock: 1, country: DE, postalCode: "10115"}
               west: {country: NL, postalCode: "1011"}
             rules:
+              - id: far-north
+                when: {postcodePrefix: "99"}
+                allocate: {from: [tpl, west]}
               - id: review-big
                 when: {channel: routed, orderValue: {min: 1000}}
                 hold: {queue: review, reason: "worth 1,000 or more"}
@@ -85,6 +140,9 @@ abstract class RoutingContract {
         registry.add("orderhub.locations.east.kind", () -> "OWN");
         registry.add("orderhub.locations.west.name", () -> "West warehouse");
         registry.add("orderhub.locations.west.kind", () -> "OWN");
+        registry.add("orderhub.locations.tpl.name", () -> "Test 3PL");
+        registry.add("orderhub.locations.tpl.kind", () -> "THREE_PL");
+        registry.add("orderhub.fulfilment.dispatch-interval-ms", () -> "86400000"); // dispatched when the test says
         registry.add("orderhub.channels.routed.name", () -> "Routed shop");
         registry.add("orderhub.channels.routed.locations[0]", () -> "main");
         registry.add("orderhub.channels.routed.locations[1]", () -> "east");
@@ -107,6 +165,12 @@ abstract class RoutingContract {
     AlertConditions alertConditions;
     @Autowired
     ObjectMapper json;
+    @Autowired
+    Test3pl threePl;
+    @Autowired
+    dev.orderhub.fulfilment.FulfilmentDispatch dispatch;
+    @Autowired
+    dev.orderhub.fulfilment.Fulfilments fulfilments;
 
     String run;
     HubClient hub;
@@ -164,14 +228,15 @@ abstract class RoutingContract {
         assertThat(reserved(sku("A"), "main")).isZero();
         assertThat(reserved(sku("B"), "main")).isZero();
         assertThat(reserved(sku("B"), "east")).isEqualTo(2);
-        assertThat(decision.rules().get(0).rule()).isEqualTo("review-big");
-        assertThat(decision.rules().get(0).failed()).containsExactly("order value 30 not ≥ 1000");
+        assertThat(decision.rules().get(0).rule()).isEqualTo("far-north");
+        assertThat(decision.rules().get(1).rule()).isEqualTo("review-big");
+        assertThat(decision.rules().get(1).failed()).containsExactly("order value 30 not ≥ 1000");
 
         JsonNode shown = hub.get("/api/orders/" + id + "/routing").json();
         assertThat(shown.get("decisions")).hasSize(1);
         assertThat(shown.at("/decisions/0/outcome/rule").asText()).isEqualTo("german");
         assertThat(shown.at("/decisions/0/ruleSetVersion").asInt()).isEqualTo(2);
-        assertThat(shown.at("/decisions/0/rules/1/candidates/0/why").toString()).contains("holds 1 of 2 lines");
+        assertThat(shown.at("/decisions/0/rules/2/candidates/0/why").toString()).contains("holds 1 of 2 lines");
         assertThat(hub.get("/api/orders/" + id).json().get("events").toString()).contains("rule german (rules v2)");
         assertThat(routing.route(id, Set.of())).as("routed once: a RESERVED order already decided is not picked again")
                 .isPresent();
@@ -323,5 +388,35 @@ abstract class RoutingContract {
         assertThat(rules.reload()).isTrue();
         assertThat(rules.problem()).isEmpty();
         assertThat(alertConditions.read().conditions()).noneMatch(c -> c.kind().equals(AlertConditions.RULES_INVALID));
+    }
+
+    @Test
+    void aThreePlThatRefusesTheOrderIsLeftOutAndTheRuleAllocatesElsewhere() {
+        ledger.setOnHand(sku("T"), "main", 5, "test", "test");
+        ledger.setOnHand(sku("T"), "tpl", 5, "test", "test");
+        ledger.setOnHand(sku("T"), "west", 5, "test", "test");
+        String taken = order("NL", "9901", "10", Map.of(sku("T"), 1));
+        String refused = order("NL", "9902", "10", Map.of(sku("T"), 1));
+        threePl.refuse.add(refused);
+
+        assertThat(routing.route(taken, Set.of()).orElseThrow().outcome().parts().get(0).location()).isEqualTo("tpl");
+        assertThat(routing.route(refused, Set.of()).orElseThrow().outcome().parts().get(0).location()).isEqualTo("tpl");
+        assertThat(orders.status(refused)).contains(dev.orderhub.order.OrderStatus.ROUTED);
+        assertThat(heldAt(refused)).isEqualTo(Map.of(sku("T") + "@tpl", 1));
+
+        dispatch.work();
+
+        assertThat(threePl.sent).contains(taken, refused);
+        assertThat(orders.status(taken)).contains(dev.orderhub.order.OrderStatus.SENT_TO_FULFILMENT);
+        assertThat(orders.status(refused)).contains(dev.orderhub.order.OrderStatus.RESERVED);
+        assertThat(heldAt(refused)).as("decided again without tpl").isEqualTo(Map.of(sku("T") + "@west", 1));
+        assertThat(routing.refusedAt(refused)).containsExactly("tpl");
+        List<Decision> decided = routing.decisions(refused);
+        assertThat(decided).hasSize(2);
+        Decision again = decided.get(1);
+        assertThat(again.outcome().rule()).isEqualTo("far-north");
+        assertThat(again.rules().get(0).candidates().get(0).why()).containsExactly("refused this order before");
+        assertThat(fulfilments.find(refused)).isEmpty();
+        assertThat(reserved(sku("T"), "tpl")).isEqualTo(1);
     }
 }
