@@ -20,6 +20,8 @@ import java.util.regex.Pattern;
 import dev.orderhub.channel.Channel;
 import dev.orderhub.alert.Alert;
 import dev.orderhub.alert.Alerts;
+import dev.orderhub.routing.Decision;
+import dev.orderhub.routing.Routing;
 import dev.orderhub.channel.ChannelHealth;
 import dev.orderhub.channel.ChannelRegistry;
 import dev.orderhub.channel.Connectors;
@@ -75,12 +77,13 @@ public class Operations {
     private final long nearZero;
     private final Path connectorsDir;
     private final Alerts alerts;
+    private final Routing routing;
 
     public Operations(OrderService orders, Shipments shipments, ShipmentConfirmations confirmations,
                       ChannelCancellations cancellations, Fulfilments fulfilments, StockLedger ledger, StockSync stockSync,
                       ExceptionStore exceptions, Outbox outbox, ChannelRegistry channels, ChannelHealth health,
                       SyncCursors cursors, RateLimiter rateLimiter, Listings listings, Connectors connectors,
-                      ConnectorManifests manifests, Alerts alerts, Clock clock,
+                      ConnectorManifests manifests, Alerts alerts, Routing routing, Clock clock,
                       @Value("${orderhub.console.at-risk-lead:PT4H}") Duration atRiskLead,
                       @Value("${orderhub.console.near-zero:2}") long nearZero,
                       @Value("${orderhub.connectors-dir:connectors}") String connectorsDir) {
@@ -101,6 +104,7 @@ public class Operations {
         this.connectors = connectors;
         this.manifests = manifests;
         this.alerts = alerts;
+        this.routing = routing;
         this.clock = clock;
         this.atRiskLead = atRiskLead;
         this.nearZero = nearZero;
@@ -158,6 +162,25 @@ public class Operations {
 
     // --- Order timeline -------------------------------------------------------------------
 
+    /** A decision in words: each rule tried, why it failed or what came of it, each candidate and why not. */
+    static String explain(Decision d) {
+        StringBuilder text = new StringBuilder("rules sha256 " + d.ruleSetHash().substring(0, 12) + ". ");
+        for (Decision.RuleTrial t : d.rules()) {
+            text.append(t.rule()).append(": ");
+            if (!t.matched()) {
+                text.append(String.join("; ", t.failed()));
+            } else {
+                text.append(t.result());
+                for (Decision.Candidate c : t.candidates()) {
+                    text.append(" [").append(c.location()).append(c.eligible() ? " eligible" : " not eligible")
+                            .append(c.why().isEmpty() ? "" : ": " + String.join("; ", c.why())).append(']');
+                }
+            }
+            text.append(". ");
+        }
+        return text.toString().trim();
+    }
+
     /**
      * One thing that happened to an order: {@code kind} is status (a transition), refused (a
      * transition refused), reservation, routing, shipment, confirmation, cancellation (told to
@@ -195,6 +218,13 @@ public class Operations {
             entries.add(new TimelineEntry(c.confirmedAt() != null ? c.confirmedAt() : c.nextAttemptAt(), "confirmation",
                     "tracking to " + c.channel() + ": " + c.status() + " after " + c.attempts() + " attempt(s)",
                     c.lastError(), failed));
+        }
+        for (Decision d : routing.decisions(hubOrderId)) {
+            Decision.Outcome o = d.outcome();
+            String title = "decided by rule " + o.rule() + " (rules v" + d.ruleSetVersion() + "): " + (o.allocated()
+                    ? "ship from " + String.join(" + ", o.parts().stream().map(p -> p.location() + " " + p.lineIds()).toList())
+                    : "held in queue " + o.queue() + " (" + o.reason() + ")");
+            entries.add(new TimelineEntry(d.decidedAt(), "routing", title, explain(d), !o.allocated()));
         }
         Fulfilments.Fulfilment routed = fulfilments.find(hubOrderId).orElse(null);
         if (routed != null) {

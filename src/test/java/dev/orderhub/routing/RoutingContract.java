@@ -419,4 +419,29 @@ abstract class RoutingContract {
         assertThat(fulfilments.find(refused)).isEmpty();
         assertThat(reserved(sku("T"), "tpl")).isEqualTo(1);
     }
+
+    @Test
+    void theConsoleShowsTheRulesADryRunExplainedAndTheQueues() {
+        ledger.setOnHand(sku("K"), "main", 2, "test", "test");
+        String waiting = order("DE", "10117", "10", Map.of(sku("K"), 1));
+        routing.route(waiting, Set.of());
+        String fresh = order("DE", "10117", "10", Map.of(sku("K"), 1));
+        dev.orderhub.web.ConsoleSession console = new dev.orderhub.web.ConsoleSession(port);
+        dev.orderhub.web.ConsoleSession.Page page = console.get("/console/routing");
+        assertThat(page.status()).isEqualTo(200);
+        assertThat(page.body()).contains("id=\"rules-state\"", "Version <b>2</b>", waiting, "wait-de", "id=\"what-if-form\"");
+        dev.orderhub.web.ConsoleSession.Page dry = console.post("/console/routing/dry-run",
+                dev.orderhub.web.ConsoleSession.form("hubOrderId", fresh));
+        assertThat(dry.status()).isEqualTo(200);
+        assertThat(dry.body()).contains("id=\"decision-outcome\"", "hold in queue wait-de", "id=\"trial-german\"",
+                "short of " + sku("K") + ": 0, needs 1");
+        assertThat(routing.decisions(fresh)).as("a dry run records nothing").isEmpty();
+        dev.orderhub.web.ConsoleSession.Page whatIf = console.post("/console/routing/what-if",
+                dev.orderhub.web.ConsoleSession.form("rules", GOOD.replace("from: [east, west]", "from: [east, west, main]"), "days", "1"));
+        assertThat(whatIf.status()).isEqualTo(200);
+        assertThat(whatIf.body()).contains("id=\"what-if-result\"", "queue:wait-de");
+        assertThat(console.post("/console/routing/what-if", dev.orderhub.web.ConsoleSession.form("rules", "version: 1\nrules: []\n",
+                "days", "1")).body()).contains("id=\"draft-problems\"", "rules: a list of rules is required");
+        assertThat(hub.get("/api/orders/" + waiting + "/timeline").body()).contains("decided by rule german (rules v2): held in queue wait-de");
+    }
 }

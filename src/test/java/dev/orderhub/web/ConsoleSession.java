@@ -19,7 +19,7 @@ import java.util.stream.Collectors;
  * A person's browser as far as the console's HTTP goes: a cookie jar (the session), the CSRF
  * token read from the last page, forms posted as htmx posts them.
  */
-final class ConsoleSession {
+public final class ConsoleSession {
 
     private static final Pattern CSRF = Pattern.compile("<meta name=\"csrf-token\" content=\"([^\"]+)\"");
 
@@ -27,13 +27,13 @@ final class ConsoleSession {
     private final String base;
     private String csrf;
 
-    ConsoleSession(int port) {
+    public ConsoleSession(int port) {
         this.base = "http://127.0.0.1:" + port;
         this.http = HttpClient.newBuilder().cookieHandler(new CookieManager()).connectTimeout(Duration.ofSeconds(5))
                 .followRedirects(HttpClient.Redirect.NEVER).build();
     }
 
-    record Page(int status, String body, Map<String, java.util.List<String>> headers) {
+    public record Page(int status, String body, Map<String, java.util.List<String>> headers) {
 
         String header(String name) {
             return headers.entrySet().stream().filter(e -> e.getKey().equalsIgnoreCase(name)).findFirst()
@@ -42,17 +42,17 @@ final class ConsoleSession {
     }
 
     /** Signs in with an API key through the sign-in page; answers the sign-in's answer. */
-    Page signIn(String key) {
+    public Page signIn(String key) {
         get("/console/login");
         return post("/console/login", Map.of("apiKey", key));
     }
 
-    Page get(String path) {
+    public Page get(String path) {
         return get(path, "text/html");
     }
 
     /** A GET as a browser's script sends it (e.g. Swagger UI fetching the document as JSON). */
-    Page get(String path, String accept) {
+    public Page get(String path, String accept) {
         Page page = send(HttpRequest.newBuilder(URI.create(base + path)).header("Accept", accept).GET());
         Matcher token = CSRF.matcher(page.body());
         if (token.find()) {
@@ -61,19 +61,19 @@ final class ConsoleSession {
         return page;
     }
 
-    Page post(String path, Map<String, String> form) {
+    public Page post(String path, Map<String, String> form) {
         return post(path, form, true);
     }
 
     /** Posts a form as htmx does (HX-Request, the CSRF header unless {@code withToken} is false). */
-    Page post(String path, Map<String, String> form, boolean withToken) {
+    public Page post(String path, Map<String, String> form, boolean withToken) {
         String body = form.entrySet().stream()
                 .map(e -> URLEncoder.encode(e.getKey(), StandardCharsets.UTF_8) + "=" + URLEncoder.encode(e.getValue(), StandardCharsets.UTF_8))
                 .collect(Collectors.joining("&"));
         return postRaw(path, "application/x-www-form-urlencoded", body, withToken);
     }
 
-    Page postRaw(String path, String contentType, String body, boolean withToken) {
+    public Page postRaw(String path, String contentType, String body, boolean withToken) {
         HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(base + path)).header("HX-Request", "true")
                 .header("Content-Type", contentType).POST(HttpRequest.BodyPublishers.ofString(body));
         if (withToken && csrf != null) {
@@ -82,7 +82,7 @@ final class ConsoleSession {
         return send(request);
     }
 
-    static Map<String, String> form(String... pairs) {
+    public static Map<String, String> form(String... pairs) {
         Map<String, String> form = new LinkedHashMap<>();
         for (int i = 0; i < pairs.length; i += 2) {
             form.put(pairs[i], pairs[i + 1]);
