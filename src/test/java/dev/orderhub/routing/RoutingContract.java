@@ -427,6 +427,7 @@ abstract class RoutingContract {
         routing.route(waiting, Set.of());
         String fresh = order("DE", "10117", "10", Map.of(sku("K"), 1));
         dev.orderhub.web.ConsoleSession console = new dev.orderhub.web.ConsoleSession(port);
+        console.signIn(HubClient.TEST_ADMIN_KEY); // on PostgreSQL nobody is let in without a key
         dev.orderhub.web.ConsoleSession.Page page = console.get("/console/routing");
         assertThat(page.status()).isEqualTo(200);
         assertThat(page.body()).contains("id=\"rules-state\"", "Version <b>2</b>", waiting, "wait-de", "id=\"what-if-form\"");
