@@ -117,6 +117,9 @@ abstract class RoutingContract {
                 when: {channel: routed, country: DE}
                 allocate: {from: [east, west], sort: [fewestShipments, proximity, listed], split: {maxShipments: 2}}
                 otherwise: {queue: wait-de, reason: "east and west cannot ship it"}
+              - id: slow-lane
+                when: {postcodePrefix: "77"}
+                hold: {queue: slow, reason: "held for the slow lane", autoCancelAfter: 1m}
               - id: rest
                 allocate: {from: [main, west], split: {maxShipments: 2}}
                 otherwise: {queue: unfillable, reason: "nothing holds it"}
@@ -444,5 +447,27 @@ abstract class RoutingContract {
         assertThat(console.post("/console/routing/what-if", dev.orderhub.web.ConsoleSession.form("rules", "version: 1\nrules: []\n",
                 "days", "1")).body()).contains("id=\"draft-problems\"", "rules: a list of rules is required");
         assertThat(hub.get("/api/orders/" + waiting + "/timeline").body()).contains("decided by rule german (rules v2): held in queue wait-de");
+    }
+
+    @Test
+    void anOrderPastItsQueueDeadlineIsCancelledAndItsStockReleased() {
+        ledger.setOnHand(sku("Q"), "main", 3, "test", "test");
+        String id = order("NL", "7711", "10", Map.of(sku("Q"), 2));
+        Decision held = routing.route(id, Set.of()).orElseThrow();
+        assertThat(held.outcome().queue()).isEqualTo("slow");
+        Routing.Queued queued = routing.queuedOrder(id).orElseThrow();
+        assertThat(queued.autoCancelAt()).isBetween(queued.since().plusSeconds(59), queued.since().plusSeconds(61));
+        routing.routeDue();
+        assertThat(orders.status(id)).as("not yet past its deadline").contains(dev.orderhub.order.OrderStatus.RESERVED);
+
+        // A minute passes.
+        jdbc.sql("UPDATE routing_queue SET auto_cancel_at = :past WHERE hub_order_id = :id")
+                .param("past", java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC).minusSeconds(1)).param("id", id).update();
+        routing.routeDue();
+        assertThat(orders.status(id)).contains(dev.orderhub.order.OrderStatus.CANCELLED);
+        assertThat(heldAt(id)).isEmpty();
+        assertThat(reserved(sku("Q"), "main")).isZero();
+        assertThat(routing.queuedOrder(id)).isEmpty();
+        assertThat(hub.get("/api/orders/" + id).json().get("events").toString()).contains("waited in queue slow");
     }
 }
