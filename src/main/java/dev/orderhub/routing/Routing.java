@@ -245,8 +245,9 @@ public class Routing {
                 targets.put(target.location(), target.target());
             }
         }
-        Decision decision = Router.decide(ruleSet, order, rules.locationKinds(), stock, this::routedOn, clock.instant(), excluded,
-                targets.keySet());
+        List<String> channelLocations = channels.channel(order.channel()).map(Channel::locations).orElse(List.of());
+        Decision decision = Router.decide(ruleSet.forChannel(channelLocations), order, rules.locationKinds(), stock, this::routedOn,
+                clock.instant(), excluded, targets.keySet());
         return new Evaluated(decision, locked, own, targets);
     }
 

@@ -55,8 +55,29 @@ public record RuleSet(int version, String hash, Map<String, LocationRules> locat
     /** Sort keys that order the candidate allocations; the first that differs decides. */
     public enum SortKey { FEWEST_SHIPMENTS, LISTED, PROXIMITY }
 
-    /** Allocate from these locations: eligible ones (kind, stock after safety stock, capacity, cut-off), sorted. */
+    /**
+     * Allocate from these locations: eligible ones (kind, stock after safety stock, capacity,
+     * cut-off), sorted. {@code from: channel} ({@link #CHANNEL}) is the order's channel's own
+     * locations, in the order channels.yaml lists them.
+     */
     public record Allocate(List<String> from, List<String> kinds, List<SortKey> sort, int maxShipments, BigDecimal minPartValue) {
+
+        public static final String CHANNEL = "channel";
+
+        boolean fromChannel() {
+            return from.equals(List.of(CHANNEL));
+        }
+    }
+
+    /** These rules for an order of a channel with these locations ({@code from: channel} resolved). */
+    public RuleSet forChannel(List<String> channelLocations) {
+        if (rules.stream().noneMatch(r -> r.allocate() != null && r.allocate().fromChannel())) {
+            return this;
+        }
+        List<Rule> resolved = rules.stream().map(r -> r.allocate() == null || !r.allocate().fromChannel() ? r
+                : new Rule(r.id(), r.when(), new Allocate(List.copyOf(channelLocations), r.allocate().kinds(), r.allocate().sort(),
+                r.allocate().maxShipments(), r.allocate().minPartValue()), r.hold(), r.otherwise())).toList();
+        return new RuleSet(version, hash, locations, tags, resolved);
     }
 
     /** Hold the order in a named queue with a reason (for review, or as unfillable). */

@@ -302,10 +302,10 @@ public final class RuleSetParser {
         keys(node, ALLOCATE, where + ".");
         List<String> from = list(node, "from", where + ".");
         if (from == null || from.isEmpty()) {
-            problems.add(where + ".from: the locations to allocate from, at least one");
+            problems.add(where + ".from: the locations to allocate from, at least one (or channel: the order's channel's)");
             from = List.of();
         }
-        from.stream().filter(l -> !locations.containsKey(l))
+        from.stream().filter(l -> !locations.containsKey(l) && !(l.equals(RuleSet.Allocate.CHANNEL) && node.get("from").isTextual()))
                 .forEach(l -> problems.add(where + ".from: no location \"" + l + "\" is configured (known: " + locations.keySet() + ")"));
         List<String> kinds = list(node, "kinds", where + ".");
         if (kinds != null) {

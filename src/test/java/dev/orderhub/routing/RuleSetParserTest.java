@@ -46,6 +46,12 @@ class RuleSetParserTest {
         assertThat(rules.version()).isEqualTo(1);
         assertThat(rules.rules()).extracting(RuleSet.Rule::id).containsExactly("default");
         assertThat(rules.hash()).hasSize(64);
+        assertThat(rules.rules().get(0).allocate().from()).containsExactly("channel");
+        assertThat(rules.forChannel(List.of("main", "second")).rules().get(0).allocate().from()).as("from: channel, resolved")
+                .containsExactly("main", "second");
+        assertThat(problems("version: 1\nrules:\n  - id: a\n    allocate: {from: [main, channel]}\n"
+                + "    otherwise: {queue: q, reason: r}\n")).as("channel alone, not in a list")
+                .anyMatch(p -> p.contains("no location \"channel\""));
     }
 
     @Test
