@@ -118,25 +118,32 @@ public class ThreePlFulfilment implements FulfilmentService {
         return new Progress(state, parcels, shipped + " of " + units + " units confirmed shipped by the 3PL");
     }
 
+    /**
+     * Holds the order's row while it checks for parcels and writes the cancel file, so a
+     * confirmation the inbound route takes meanwhile waits, then finds the order cancelled (and
+     * raises the parcel that shipped anyway) instead of slipping in unseen.
+     */
     @Override
     public String cancel(String hubOrderId) {
         ThreePlAccounts.Account account = accounts.require();
-        ThreePlRecords.SentOrder recorded = records.order(hubOrderId).orElse(null);
-        if (recorded == null) {
-            return null; // never written: the 3PL has nothing to cancel
-        }
-        List<ThreePlRecords.ParcelLine> parcels = records.parcels(hubOrderId);
-        if (!parcels.isEmpty()) {
-            return "the 3PL already confirmed " + parcels.stream().mapToInt(ThreePlRecords.ParcelLine::qty).sum()
-                    + " units of it shipped (tracking " + String.join(", ", parcels.stream()
-                    .map(ThreePlRecords.ParcelLine::trackingNumber).distinct().toList()) + ")";
-        }
-        if (!ThreePlRecords.CANCEL_SENT.equals(recorded.status())) {
-            OrderFiles.File file = OrderFiles.cancel(hubOrderId);
-            uploads.upload(account, file.name(), file.content());
-            transaction.executeWithoutResult(status -> records.status(hubOrderId, ThreePlRecords.CANCEL_SENT));
-            LOG.info("3PL cancel file {} written", file.name());
-        }
-        return null;
+        return transaction.execute(status -> {
+            ThreePlRecords.SentOrder recorded = records.lockOrder(hubOrderId).orElse(null);
+            if (recorded == null) {
+                return null; // never written: the 3PL has nothing to cancel
+            }
+            List<ThreePlRecords.ParcelLine> parcels = records.parcels(hubOrderId);
+            if (!parcels.isEmpty()) {
+                return "the 3PL already confirmed " + parcels.stream().mapToInt(ThreePlRecords.ParcelLine::qty).sum()
+                        + " units of it shipped (tracking " + String.join(", ", parcels.stream()
+                        .map(ThreePlRecords.ParcelLine::trackingNumber).distinct().toList()) + ")";
+            }
+            if (!ThreePlRecords.CANCEL_SENT.equals(recorded.status())) {
+                OrderFiles.File file = OrderFiles.cancel(hubOrderId);
+                uploads.upload(account, file.name(), file.content());
+                records.status(hubOrderId, ThreePlRecords.CANCEL_SENT);
+                LOG.info("3PL cancel file {} written", file.name());
+            }
+            return null;
+        });
     }
 }

@@ -149,7 +149,7 @@ public class ThreePlInbound {
         int taken = 0;
         for (InboundFiles.Shipped row : file.shipped()) {
             String order = row.hubOrderId();
-            ThreePlRecords.SentOrder sent = records.order(order).orElse(null);
+            ThreePlRecords.SentOrder sent = records.lockOrder(order).orElse(null);
             if (sent == null) {
                 bad.add(new InboundFiles.BadRow(row.line(), "order_id: " + order + " is no order the hub sent to the 3PL", ""));
                 continue;

@@ -52,6 +52,14 @@ class ThreePlRecords {
                 .optional();
     }
 
+    /** The order, its row locked until the caller's transaction ends: a cancel and a confirmation of it never cross. */
+    Optional<SentOrder> lockOrder(String hubOrderId) {
+        return jdbc.sql("SELECT hub_order_id, file_name, checksum, status FROM sftp3pl_orders WHERE hub_order_id = :id FOR UPDATE")
+                .param("id", hubOrderId)
+                .query((rs, n) -> new SentOrder(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4)))
+                .optional();
+    }
+
     /** Records the order before its file is written (once: an order recorded before keeps its first file). */
     void writing(String account, FulfilmentService.Request request, OrderFiles.File file) {
         OffsetDateTime now = now();

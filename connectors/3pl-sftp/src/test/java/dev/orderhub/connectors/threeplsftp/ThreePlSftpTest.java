@@ -56,6 +56,7 @@ class ThreePlSftpTest {
     @DynamicPropertySource
     static void account(DynamicPropertyRegistry registry) {
         SERVER.configure(registry, ACCOUNT, LOCATION, "200ms", "none");
+        registry.add("orderhub.channels." + SHOP + ".skus.SHOP-MUG", () -> "HUB-MUG");
     }
 
     @AfterAll
@@ -120,6 +121,17 @@ class ThreePlSftpTest {
         SERVER.pickUp();
         assertThat(SERVER.orders()).as("orders at the 3PL").containsOnlyKeys(id);
         assertThat(SERVER.repeats()).isEqualTo(1);
+    }
+
+    @Test
+    void anOrderOfAChannelWithSkusOfItsOwnIsWrittenWithTheHubsSkus() {
+        hub.setStock("HUB-MUG", LOCATION, 100);
+        String id = routedOrder("WS-" + run, "SHOP-MUG", 1, null, 0);
+
+        dispatch.work();
+
+        assertThat(SERVER.read("to-3pl", "ORDER_" + id + ".csv")).as("the 3PL counts in hub skus, so it is sent them")
+                .contains(",1,HUB-MUG,1\r\n").doesNotContain("SHOP-MUG");
     }
 
     @Test
