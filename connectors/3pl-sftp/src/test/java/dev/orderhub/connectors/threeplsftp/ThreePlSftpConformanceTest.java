@@ -6,7 +6,7 @@ import java.util.function.Predicate;
 import dev.orderhub.conformance.ConformanceStub;
 import dev.orderhub.conformance.ConnectorConformance;
 import dev.orderhub.conformance.StubTap;
-import org.junit.jupiter.api.AfterAll;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -15,8 +15,10 @@ import org.springframework.test.context.DynamicPropertySource;
  * manifest and its beans (a FulfilmentService, none of the capabilities it lacks). The suite has
  * no fulfilment-target tests yet; ThreePlSftpTest and ThreePlSftpExactlyOnceTest cover them.
  */
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 class ThreePlSftpConformanceTest extends ConnectorConformance {
 
+    /** Runs until the JVM ends: this class's context (its inbound route) is closed after the class, while it still answers. */
     static final Stub STUB = new Stub(ThreePlSftpServer.start());
 
     ThreePlSftpConformanceTest() {
@@ -28,10 +30,6 @@ class ThreePlSftpConformanceTest extends ConnectorConformance {
         channels(registry, "3pl-sftp", STUB);
     }
 
-    @AfterAll
-    static void stop() {
-        STUB.server.close();
-    }
 
     /**
      * The suite's stub: the SFTP server as the good channel's 3PL account. One 3PL account per

@@ -16,12 +16,12 @@ import dev.orderhub.connector.FulfilmentService;
 import dev.orderhub.fulfilment.FulfilmentDispatch;
 import org.apache.camel.CamelContext;
 import org.apache.camel.builder.AdviceWith;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.transaction.PlatformTransactionManager;
@@ -33,9 +33,11 @@ import org.springframework.transaction.support.TransactionTemplate;
  * after the commit but before the file was moved on the server (read again, recognised, only
  * moved). The inbound route reads with the default read lock (changed).
  */
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @HubPostgresTest
 class ThreePlSftpExactlyOnceTest {
 
+    /** Runs until the JVM ends: this class's context (its inbound route) is closed after the class, while it still answers. */
     static final ThreePlSftpServer SERVER = ThreePlSftpServer.start();
     static final String ACCOUNT = "acme-3pl-pg";
     static final String LOCATION = "acme-pg";
@@ -46,10 +48,6 @@ class ThreePlSftpExactlyOnceTest {
         SERVER.configure(registry, ACCOUNT, LOCATION, "300ms", "changed");
     }
 
-    @AfterAll
-    static void stop() {
-        SERVER.close();
-    }
 
     @LocalServerPort
     int port;

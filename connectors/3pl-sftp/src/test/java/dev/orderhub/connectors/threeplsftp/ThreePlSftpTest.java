@@ -19,7 +19,6 @@ import dev.orderhub.connector.FulfilmentService;
 import dev.orderhub.fulfilment.FulfilmentDispatch;
 import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.extension.ExtendWith;
@@ -30,6 +29,7 @@ import org.springframework.boot.test.system.OutputCaptureExtension;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.jdbc.core.simple.JdbcClient;
 import org.springframework.test.context.ActiveProfiles;
+import org.springframework.test.annotation.DirtiesContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 
@@ -45,9 +45,11 @@ import org.springframework.test.context.DynamicPropertySource;
 @CamelSpringBootTest
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @ActiveProfiles("test")
+@DirtiesContext(classMode = DirtiesContext.ClassMode.AFTER_CLASS)
 @ExtendWith(OutputCaptureExtension.class)
 class ThreePlSftpTest {
 
+    /** Runs until the JVM ends: this class's context (its inbound route) is closed after the class, while it still answers. */
     static final ThreePlSftpServer SERVER = ThreePlSftpServer.start();
     static final String ACCOUNT = "acme-3pl";
     static final String SHOP = ACCOUNT + "-shop";
@@ -59,10 +61,6 @@ class ThreePlSftpTest {
         registry.add("orderhub.channels." + SHOP + ".skus.SHOP-MUG", () -> "HUB-MUG");
     }
 
-    @AfterAll
-    static void stop() {
-        SERVER.close();
-    }
 
     @LocalServerPort
     int port;
