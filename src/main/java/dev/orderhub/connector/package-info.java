@@ -7,7 +7,7 @@
  * {@link CancelOut}, {@link ListingsIn}, {@link ReturnsIn}) and returns typed results; the core
  * calls them from its flows and owns what follows: cursors, retries and backoff, leases,
  * exceptions, and every core table. A connector that is pushed to (webhooks, notifications)
- * hands what it received to {@link ChannelIntake}; a problem a person must see goes to
- * {@link ChannelProblems}.
+ * hands what it received to {@link ChannelIntake}, a fulfilment target the stock its remote
+ * counted to {@link TargetStock}; a problem a person must see goes to {@link ChannelProblems}.
  */
 package dev.orderhub.connector;

@@ -95,15 +95,17 @@ public class FulfilmentDispatch {
     void send(FulfilmentService target, String hubOrderId) {
         Order order = orders.find(hubOrderId).orElseThrow();
         Channel channel = channels.channel(order.channel()).orElseThrow();
-        // The target knows a sku by the listing sku of the channel that owns its stock (MCF: the Amazon account).
-        Channel owner = channels.location(target.location()).map(l -> l.owner()).flatMap(channels::channel).orElse(channel);
+        // The target knows a sku by the listing sku of the channel that owns its stock (MCF: the Amazon account); a
+        // target whose location no channel owns (a 3PL's warehouse) knows the hub's skus, and counts its stock in them.
+        Channel owner = channels.location(target.location()).map(l -> l.owner()).flatMap(channels::channel).orElse(null);
         int attempts = fulfilments.find(hubOrderId).map(Fulfilments.Fulfilment::attempts).orElse(0);
         FulfilmentService.Destination destination = order.shipTo() == null ? null : new FulfilmentService.Destination(
                 order.shipTo().name(), order.shipTo().line1(), order.shipTo().line2(), order.shipTo().city(),
                 order.shipTo().region(), order.shipTo().postalCode(), order.shipTo().country());
         FulfilmentService.Request request = new FulfilmentService.Request(order.hubOrderId(), order.channelOrderId(),
                 order.placedAt(), destination, order.lines().stream()
-                .map(line -> new FulfilmentService.Item(line.lineId(), owner.listingSku(line.sku()), line.qty())).toList(),
+                .map(line -> new FulfilmentService.Item(line.lineId(), owner == null ? line.sku() : owner.listingSku(line.sku()),
+                        line.qty())).toList(),
                 attempts > 0);
         String refusal = target.send(request);
         if (refusal == null) {

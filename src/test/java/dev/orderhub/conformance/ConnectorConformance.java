@@ -158,7 +158,10 @@ public abstract class ConnectorConformance {
             registry.add(prefix + "buffer.units", () -> "0");
             stub.configure(registry, channel, channel.equals(goodChannel(connector)));
         }
-        registry.add("orderhub.channels." + goodChannel(connector) + ".stock-sink.batch-size", () -> String.valueOf(BATCH));
+        if (ConnectorManifests.read(folder(connector).resolve("connector.yaml")).can(Capability.STOCK_OUT)) {
+            // A channel of a connector that cannot push stock has no stock sink to tune (a 3PL's account).
+            registry.add("orderhub.channels." + goodChannel(connector) + ".stock-sink.batch-size", () -> String.valueOf(BATCH));
+        }
         registry.add("orderhub.orders-in.poll-interval-ms", () -> "3600000");
         registry.add("orderhub.shipment-confirm.interval-ms", () -> "3600000");
         registry.add("orderhub.shipment-confirm.backoff-ms", () -> "50");

@@ -38,7 +38,7 @@ final class ManifestReader {
     static final ObjectMapper YAML = new ObjectMapper(new YAMLFactory())
             .enable(JsonParser.Feature.STRICT_DUPLICATE_DETECTION);
 
-    static final Pattern NAME = Pattern.compile("[a-z][a-z0-9-]{1,30}");
+    static final Pattern NAME = Pattern.compile("[a-z0-9][a-z0-9-]{1,30}");
     static final Pattern PROPERTY_NAME = Pattern.compile("[a-z][a-zA-Z0-9]*");
     static final Pattern OPERATION_NAME = Pattern.compile("[a-zA-Z][a-zA-Z0-9-]*");
     static final Pattern SPEC = Pattern.compile("[a-z0-9][a-z0-9-]*");
@@ -90,7 +90,7 @@ final class ManifestReader {
         String folder = file.toAbsolutePath().normalize().getParent().getFileName().toString();
         String name = text(top.get("name"), "name");
         if (name != null && !NAME.matcher(name).matches()) {
-            problem("name", "\"" + name + "\" must be lower case letters, digits and dashes, 2-31 long, starting with a letter");
+            problem("name", "\"" + name + "\" must be lower case letters, digits and dashes, 2-31 long, starting with a letter or digit");
         } else if (name != null && !name.equals(folder)) {
             problem("name", "\"" + name + "\" must equal its folder's name \"" + folder + "\"");
         }

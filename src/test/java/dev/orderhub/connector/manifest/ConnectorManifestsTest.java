@@ -168,6 +168,16 @@ class ConnectorManifestsTest {
     }
 
     @Test
+    void aNameIsLowerCaseLettersDigitsAndDashesAndMayStartWithADigit() throws IOException {
+        Path digit = write("3pl-sftp", VALID.replace("name: myshop", "name: 3pl-sftp"));
+        assertThat(ConnectorManifests.read(digit).name()).isEqualTo("3pl-sftp");
+
+        Path dash = write("-shop", VALID.replace("name: myshop", "name: -shop"));
+        assertProblems(() -> ConnectorManifests.read(dash), dash + ": name: \"-shop\" must be lower case letters, digits and "
+                + "dashes, 2-31 long, starting with a letter or digit");
+    }
+
+    @Test
     void anUnknownKindIsRefused() throws IOException {
         Path file = write("myshop", VALID.replace("kind: shop", "kind: 3PL"));
 
