@@ -35,6 +35,7 @@ class ConnectorManifestsTest {
               returns: not built
               refunds: not built
               fba-inventory: not built
+              carrier-labels: not built
             hosts:
               - api.myshop.example
               - "${endpoint}"
