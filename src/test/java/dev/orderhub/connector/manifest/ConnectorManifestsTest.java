@@ -189,7 +189,7 @@ class ConnectorManifestsTest {
 
         assertThatThrownBy(() -> ConnectorManifests.read(file)).isInstanceOf(ConnectorConfigurationException.class)
                 .hasMessageStartingWith(file + ": not valid YAML: Duplicate field 'title'").hasMessageNotContaining("\n")
-                .hasMessageEndingWith("(line 29, column 6)");
+                .hasMessageEndingWith("(line 30, column 6)");
     }
 
     @Test
