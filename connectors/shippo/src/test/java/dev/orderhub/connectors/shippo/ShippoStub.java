@@ -45,6 +45,7 @@ final class ShippoStub implements AutoCloseable {
     static final byte[] PDF = "%PDF-1.4\n% a label written by ShippoStub\n%%EOF\n".getBytes(StandardCharsets.US_ASCII);
 
     private final HttpServer server;
+    private final com.sun.net.httpserver.HttpContext context;
     private final Map<String, ObjectNode> rates = new ConcurrentHashMap<>();
     private final List<ObjectNode> transactions = new CopyOnWriteArrayList<>();
     private final List<JsonNode> shipmentsReceived = new CopyOnWriteArrayList<>();
@@ -57,8 +58,13 @@ final class ShippoStub implements AutoCloseable {
         } catch (IOException e) {
             throw new IllegalStateException(e);
         }
-        server.createContext("/", this::handle);
+        context = server.createContext("/", this::handle);
         server.start();
+    }
+
+    /** Its one context, for a tap (the conformance suite records every exchange on it). */
+    com.sun.net.httpserver.HttpContext context() {
+        return context;
     }
 
     String endpoint() {
