@@ -1,7 +1,8 @@
 -- Shipping labels bought from a carrier connector (capability carrier-labels) for a
 -- merchant-shipped parcel. A row is written PENDING before the carrier is asked, and its id is
 -- the request id the connector buys under: asking again for the order while a label is PENDING
--- reuses that row, so the carrier finds what it already bought. BOUGHT rows hold the label (the
+-- reuses that row, so the carrier finds what it already bought; attempt_at is set while a request
+-- is asking the carrier (a second one meanwhile is refused rather than sent alongside). BOUGHT rows hold the label (the
 -- PDF, at most 4 MiB, or only its URL) and the shipment recorded for it.
 CREATE TABLE carrier_labels (
     label_id         VARCHAR(40)   NOT NULL PRIMARY KEY,
@@ -17,6 +18,7 @@ CREATE TABLE carrier_labels (
     pdf              BYTEA,
     shipment_id      VARCHAR(40),
     last_error       VARCHAR(2000),
+    attempt_at       TIMESTAMP WITH TIME ZONE,
     created_at       TIMESTAMP WITH TIME ZONE NOT NULL,
     bought_at        TIMESTAMP WITH TIME ZONE,
     CONSTRAINT carrier_labels_order FOREIGN KEY (hub_order_id) REFERENCES orders (hub_order_id),

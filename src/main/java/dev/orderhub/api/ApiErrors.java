@@ -74,6 +74,11 @@ public class ApiErrors implements ErrorController {
         return answer(HttpStatus.UNPROCESSABLE_ENTITY, "label_refused", e.getMessage());
     }
 
+    @ExceptionHandler(dev.orderhub.carrier.Labels.LabelInProgressException.class)
+    ResponseEntity<ApiError> labelInProgress(dev.orderhub.carrier.Labels.LabelInProgressException e) {
+        return answer(HttpStatus.CONFLICT, "label_in_progress", e.getMessage());
+    }
+
     @ExceptionHandler(dev.orderhub.carrier.Labels.CarrierUnavailableException.class)
     ResponseEntity<ApiError> carrierUnavailable(dev.orderhub.carrier.Labels.CarrierUnavailableException e) {
         long seconds = Math.max(1, (e.after().toMillis() + 999) / 1000);

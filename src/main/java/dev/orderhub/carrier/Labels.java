@@ -47,6 +47,11 @@ public class Labels {
     private static final Set<OrderStatus> LABELLABLE = Set.of(OrderStatus.RESERVED, OrderStatus.PARTIALLY_SHIPPED);
     /** The most of a label PDF the hub keeps; a larger one is kept as its URL only. */
     public static final int MAX_PDF_BYTES = 4 * 1024 * 1024;
+    /**
+     * How long a request asking the carrier keeps others for the same order away (longer than
+     * the connector's longest call); after it, an attempt the hub crashed in is taken over.
+     */
+    static final Duration IN_FLIGHT = Duration.ofMinutes(3);
 
     /** What the operator asked for: carrier connector (null: the only one configured), service level, parcel, lines. */
     public record Request(String connector, String serviceLevel, CarrierLabels.Parcel parcel, List<Shipments.Line> lines) {
@@ -65,6 +70,13 @@ public class Labels {
     /** The carrier refused (4xx, its reason) or cannot buy the label as asked. */
     public static class LabelRefusedException extends RuntimeException {
         public LabelRefusedException(String message) {
+            super(message);
+        }
+    }
+
+    /** Another request is asking the carrier for this order's label right now. */
+    public static class LabelInProgressException extends RuntimeException {
+        public LabelInProgressException(String message) {
             super(message);
         }
     }
@@ -124,17 +136,21 @@ public class Labels {
                             to.country(), null, null),
                     request.parcel(), request.serviceLevel()));
         } catch (CarrierLabels.Refused refused) {
-            update("UPDATE carrier_labels SET status = 'REFUSED', last_error = :error WHERE label_id = :id", labelId,
+            update("UPDATE carrier_labels SET status = 'REFUSED', last_error = :error, attempt_at = NULL WHERE label_id = :id", labelId,
                     refused.getMessage());
             throw new LabelRefusedException("order " + hubOrderId + ": " + carrier.connector() + " refused the label: "
                     + refused.getMessage());
         } catch (RetryLater later) {
-            update("UPDATE carrier_labels SET last_error = :error WHERE label_id = :id", labelId, later.getMessage());
+            update("UPDATE carrier_labels SET last_error = :error, attempt_at = NULL WHERE label_id = :id", labelId, later.getMessage());
             throw new CarrierUnavailableException("order " + hubOrderId + ": " + carrier.connector() + " did not answer the label "
                     + labelId + " (" + later.getMessage() + "); ask again: the label is bought once", later.after());
+        } catch (RuntimeException e) {
+            update("UPDATE carrier_labels SET last_error = :error, attempt_at = NULL WHERE label_id = :id", labelId,
+                    e.getClass().getSimpleName());
+            throw e;
         }
         if (label.trackingNumber() == null || label.carrier() == null) {
-            update("UPDATE carrier_labels SET status = 'REFUSED', last_error = :error WHERE label_id = :id", labelId,
+            update("UPDATE carrier_labels SET status = 'REFUSED', last_error = :error, attempt_at = NULL WHERE label_id = :id", labelId,
                     "the carrier answered a label without carrier or tracking number");
             throw new LabelRefusedException("order " + hubOrderId + ": " + carrier.connector()
                     + " answered a label without carrier or tracking number (transaction " + label.transactionId() + ")");
@@ -143,7 +159,7 @@ public class Labels {
         Instant now = clock.instant();
         tx.executeWithoutResult(status -> jdbc.sql("UPDATE carrier_labels SET status = 'BOUGHT', carrier = :carrier, service = :service, "
                         + "tracking_number = :tracking, transaction_id = :transaction, label_url = :url, pdf = :pdf, bought_at = :now, "
-                        + "last_error = NULL WHERE label_id = :id")
+                        + "last_error = NULL, attempt_at = NULL WHERE label_id = :id")
                 .param("carrier", bounded(label.carrier(), 100)).param("service", bounded(label.service(), 100))
                 .param("tracking", bounded(label.trackingNumber(), 100)).param("transaction", bounded(label.transactionId(), 100))
                 .param("url", bounded(label.labelUrl(), 2000)).param("pdf", pdf).param("now", utc(now)).param("id", labelId)
@@ -221,6 +237,14 @@ public class Labels {
                         + "AND status = 'PENDING' ORDER BY created_at LIMIT 1")
                 .param("order", hubOrderId).param("connector", connector).query(String.class).optional();
         if (pending.isPresent()) {
+            Instant startedAt = jdbc.sql("SELECT attempt_at FROM carrier_labels WHERE label_id = :id").param("id", pending.get())
+                    .query((rs, n) -> rs.getObject(1, OffsetDateTime.class)).optional().map(OffsetDateTime::toInstant).orElse(null);
+            if (startedAt != null && startedAt.isAfter(clock.instant().minus(IN_FLIGHT))) {
+                throw new LabelInProgressException("order " + hubOrderId + ": label " + pending.get() + " is being bought from "
+                        + connector + " since " + startedAt + "; ask again when that request has answered");
+            }
+            jdbc.sql("UPDATE carrier_labels SET attempt_at = :now WHERE label_id = :id").param("now", utc(clock.instant()))
+                    .param("id", pending.get()).update();
             return pending.get();
         }
         byte[] random = new byte[12];
@@ -232,8 +256,8 @@ public class Labels {
         } catch (com.fasterxml.jackson.core.JsonProcessingException e) {
             throw new IllegalStateException(e);
         }
-        jdbc.sql("INSERT INTO carrier_labels (label_id, hub_order_id, connector, status, request, created_at) "
-                        + "VALUES (:id, :order, :connector, 'PENDING', :request, :now)")
+        jdbc.sql("INSERT INTO carrier_labels (label_id, hub_order_id, connector, status, request, created_at, attempt_at) "
+                        + "VALUES (:id, :order, :connector, 'PENDING', :request, :now, :now)")
                 .param("id", labelId).param("order", hubOrderId).param("connector", connector)
                 .param("request", bounded(asked, 2000)).param("now", utc(clock.instant())).update();
         return labelId;

@@ -15,7 +15,6 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.orderhub.HubClient;
 import dev.orderhub.HubTest;
 import dev.orderhub.OrderJson;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
@@ -32,6 +31,7 @@ import org.springframework.test.context.DynamicPropertySource;
 @HubTest
 class ShippoLabelsTest {
 
+    /** One stub for the JVM: the H2 and PostgreSQL contexts are cached and both point at it. */
     static final ShippoStub STUB = new ShippoStub();
     static final String WEBHOOK_TOKEN = "whk-test-token-not-real-0123456789abcdef";
 
@@ -46,11 +46,6 @@ class ShippoLabelsTest {
         registry.add(prefix + "fromCity", () -> "Utrecht");
         registry.add(prefix + "fromZip", () -> "3542 AD");
         registry.add(prefix + "fromCountry", () -> "NL");
-    }
-
-    @AfterAll
-    static void stop() {
-        STUB.close();
     }
 
     @LocalServerPort
@@ -117,6 +112,30 @@ class ShippoLabelsTest {
         assertThat(shipments).hasSize(1);
         assertThat(shipments.get(0).path("trackingNumber").asText()).isEqualTo(bought);
         assertThat(shipments.get(0).path("carrier").asText()).isEqualTo("USPS");
+    }
+
+    @Test
+    void aSecondRequestWhileOneIsAskingShippoBuysNothingAndAnAttemptLeftByACrashIsTakenOver() {
+        String id = reservedOrder();
+        String labelId = "lbl-" + UUID.randomUUID().toString().replace("-", "").substring(0, 24);
+        java.time.OffsetDateTime now = java.time.OffsetDateTime.now(java.time.ZoneOffset.UTC);
+        jdbc.sql("INSERT INTO carrier_labels (label_id, hub_order_id, connector, status, request, created_at, attempt_at) "
+                + "VALUES (:id, :order, 'shippo', 'PENDING', '{}', :now, :now)").param("id", labelId).param("order", id)
+                .param("now", now).update();
+        int before = STUB.purchases().size();
+
+        HubClient.Response meanwhile = buy(id, "{}");
+
+        assertThat(meanwhile.status()).as(meanwhile.body()).isEqualTo(409);
+        assertThat(meanwhile.text("error")).isEqualTo("label_in_progress");
+        assertThat(STUB.purchases()).as("nothing bought alongside the request in flight").hasSize(before);
+
+        jdbc.sql("UPDATE carrier_labels SET attempt_at = :then WHERE label_id = :id").param("then", now.minusMinutes(10))
+                .param("id", labelId).update();
+        HubClient.Response takenOver = buy(id, "{}");
+        assertThat(takenOver.status()).as(takenOver.body()).isEqualTo(201);
+        assertThat(takenOver.json().path("label").path("labelId").asText()).isEqualTo(labelId);
+        assertThat(purchasesFor(labelId)).isEqualTo(1);
     }
 
     @Test
