@@ -52,6 +52,8 @@ class ShippoLabelsTest {
     int port;
     @Autowired
     JdbcClient jdbc;
+    @Autowired
+    dev.orderhub.order.PersonalDataErasure erasure;
 
     HubClient hub;
     String sku;
@@ -162,6 +164,19 @@ class ShippoLabelsTest {
         assertThat(page.body()).contains("/console/orders/" + id + "/labels/" + labelId + ".pdf");
         HubClient.Response other = hub.get("/api/orders/" + reservedOrder() + "/labels/" + labelId + ".pdf");
         assertThat(other.status()).as("another order's label").isEqualTo(404);
+    }
+
+    @Test
+    void erasingTheBuyersPersonalDataErasesTheLabelItPrints() {
+        String id = reservedOrder();
+        String labelId = boughtLabel(id).path("labelId").asText();
+        assertThat(hub.get("/api/orders/" + id + "/labels/" + labelId + ".pdf").status()).isEqualTo(200);
+
+        erasure.eraseForBuyer(null, List.of(id), "test: the buyer asked"); // by id only: every test order has the same buyer
+
+        assertThat(hub.get("/api/orders/" + id + "/labels/" + labelId + ".pdf").status()).isEqualTo(404);
+        assertThat(jdbc.sql("SELECT COUNT(*) FROM carrier_labels WHERE label_id = :id AND (pdf IS NOT NULL OR label_url IS NOT NULL)")
+                .param("id", labelId).query(Long.class).single()).isZero();
     }
 
     @Test
