@@ -278,6 +278,24 @@ class ShippoLabelsTest {
     }
 
     @Test
+    void otherEventsAndParcelsTheHubDidNotLabelAreIgnoredAndAMalformedDeliveryIsRefused() {
+        HubClient.Response unknownParcel = webhook(WEBHOOK_TOKEN, ShippoStub.trackUpdated("tx-unknown", "9400NOTOURS", "DELIVERED",
+                "2099-06-01T10:00:00Z"));
+        assertThat(unknownParcel.status()).as(unknownParcel.body()).isEqualTo(200);
+        assertThat(unknownParcel.text("status")).isEqualTo("IGNORED");
+
+        HubClient.Response otherEvent = webhook(WEBHOOK_TOKEN, "{\"event\":\"transaction_created\",\"test\":true,\"data\":{}}");
+        assertThat(otherEvent.status()).isEqualTo(200);
+        assertThat(otherEvent.text("status")).isEqualTo("IGNORED");
+
+        HubClient.Response badStatus = webhook(WEBHOOK_TOKEN, ShippoStub.trackUpdated("tx-unknown", "9400NOTOURS", "LOST_IN_SPACE",
+                "2099-06-01T10:00:00Z"));
+        assertThat(badStatus.status()).isEqualTo(400);
+        assertThat(badStatus.text("detail")).contains("LOST_IN_SPACE").contains("DELIVERED");
+        assertThat(webhook(WEBHOOK_TOKEN, "not json").status()).isEqualTo(400);
+    }
+
+    @Test
     void aWrongTokenChangesNothing() {
         String id = reservedOrder();
         JsonNode label = boughtLabel(id);
