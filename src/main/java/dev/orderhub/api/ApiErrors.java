@@ -69,6 +69,23 @@ public class ApiErrors implements ErrorController {
         return answer(HttpStatus.CONFLICT, "shipment_refused", e.getMessage());
     }
 
+    @ExceptionHandler(dev.orderhub.carrier.Labels.LabelRefusedException.class)
+    ResponseEntity<ApiError> labelRefused(dev.orderhub.carrier.Labels.LabelRefusedException e) {
+        return answer(HttpStatus.UNPROCESSABLE_ENTITY, "label_refused", e.getMessage());
+    }
+
+    @ExceptionHandler(dev.orderhub.carrier.Labels.LabelInProgressException.class)
+    ResponseEntity<ApiError> labelInProgress(dev.orderhub.carrier.Labels.LabelInProgressException e) {
+        return answer(HttpStatus.CONFLICT, "label_in_progress", e.getMessage());
+    }
+
+    @ExceptionHandler(dev.orderhub.carrier.Labels.CarrierUnavailableException.class)
+    ResponseEntity<ApiError> carrierUnavailable(dev.orderhub.carrier.Labels.CarrierUnavailableException e) {
+        long seconds = Math.max(1, (e.after().toMillis() + 999) / 1000);
+        return ResponseEntity.status(HttpStatus.SERVICE_UNAVAILABLE).contentType(MediaType.APPLICATION_JSON)
+                .header("Retry-After", Long.toString(seconds)).body(new ApiError("carrier_unavailable", e.getMessage()));
+    }
+
     @ExceptionHandler(dev.orderhub.order.HoldStillNeededException.class)
     ResponseEntity<ApiError> holdStillNeeded(dev.orderhub.order.HoldStillNeededException e) {
         return answer(HttpStatus.CONFLICT, "hold_still_needed", e.getMessage());

@@ -78,8 +78,16 @@ public class ShipmentApi {
                 throw ApiException.invalid("shippedAt: \"" + shippedText + "\" " + refused.getMessage());
             }
         }
+        List<Shipments.Line> lines = lines(body.get("lines"));
+        Shipments.Recorded recorded = shipments.record(hubOrderId,
+                new Shipments.Request(carrier, service, tracking, shippedAt, lines));
+        return ResponseEntity.status(recorded.created() ? HttpStatus.CREATED : HttpStatus.OK)
+                .body(new Recorded(recorded.shipment(), recorded.orderStatus()));
+    }
+
+    /** The {@code lines} field: null or absent for none (everything not yet shipped), else 1 to 1000 {lineId, qty}. */
+    static List<Shipments.Line> lines(JsonNode given) {
         List<Shipments.Line> lines = new ArrayList<>();
-        JsonNode given = body.get("lines");
         if (given != null && !given.isNull()) {
             if (!given.isArray() || given.size() > 1000) {
                 throw ApiException.invalid("lines: must be an array of at most 1000 {lineId, qty}");
@@ -106,10 +114,7 @@ public class ShipmentApi {
                 lines.add(new Shipments.Line(lineId, qty.asInt()));
             }
         }
-        Shipments.Recorded recorded = shipments.record(hubOrderId,
-                new Shipments.Request(carrier, service, tracking, shippedAt, lines));
-        return ResponseEntity.status(recorded.created() ? HttpStatus.CREATED : HttpStatus.OK)
-                .body(new Recorded(recorded.shipment(), recorded.orderStatus()));
+        return lines;
     }
 
     @RequiresRole(Role.VIEWER)

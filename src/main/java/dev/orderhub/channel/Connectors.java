@@ -4,6 +4,7 @@ import java.util.List;
 import java.util.Optional;
 
 import dev.orderhub.connector.CancelOut;
+import dev.orderhub.connector.CarrierLabels;
 import dev.orderhub.connector.ChannelStockIn;
 import dev.orderhub.connector.ConnectorCapability;
 import dev.orderhub.connector.FulfilmentService;
@@ -75,6 +76,16 @@ public class Connectors {
 
     public Optional<FulfilmentService> fulfilmentTarget(String target) {
         return fulfilmentTargets().stream().filter(t -> t.target().equals(target)).findFirst();
+    }
+
+    /** The carrier connectors whose account is configured (capability carrier-labels). */
+    public List<CarrierLabels> carriers() {
+        return all(CarrierLabels.class).stream().filter(CarrierLabels::enabled).toList();
+    }
+
+    /** The carrier connector of that name, configured or not. */
+    public Optional<CarrierLabels> carrier(String connector) {
+        return all(CarrierLabels.class).stream().filter(c -> c.connector().equals(connector)).findFirst();
     }
 
     /** The connector serving a channel in any way, e.g. to name an exception's source; none for native channels. */

@@ -123,6 +123,10 @@ public class PersonalDataErasure {
                             + "WHERE hub_order_id IN (:ids)")
                     .param("now", now.atOffset(ZoneOffset.UTC)).param("ids", chunk).update();
             jdbc.sql("DELETE FROM outbox WHERE published_at IS NOT NULL AND group_key IN (:ids)").param("ids", chunk).update();
+            // A shipping label prints the recipient's name and address; a carrier's tracking text may name who signed.
+            jdbc.sql("UPDATE carrier_labels SET pdf = NULL, label_url = NULL WHERE hub_order_id IN (:ids)").param("ids", chunk).update();
+            jdbc.sql("UPDATE carrier_tracking_events SET detail = NULL WHERE shipment_id IN "
+                    + "(SELECT shipment_id FROM shipments WHERE hub_order_id IN (:ids))").param("ids", chunk).update();
         }
         List<OrderStore.EventRow> events = new ArrayList<>(hubOrderIds.size());
         for (String id : hubOrderIds) {

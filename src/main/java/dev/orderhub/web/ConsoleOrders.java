@@ -18,6 +18,7 @@ import dev.orderhub.order.OrderStatus;
 import dev.orderhub.order.ShipmentConfirmations;
 import dev.orderhub.security.RequiresRole;
 import dev.orderhub.security.Role;
+import dev.orderhub.carrier.Labels;
 import jakarta.servlet.http.HttpServletRequest;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -40,9 +41,12 @@ public class ConsoleOrders {
     private final Connectors connectors;
     private final ChannelRegistry channels;
     private final JsonBodies bodies;
+    private final Labels labels;
 
     public ConsoleOrders(Operations operations, OrderService orders, OrderApi api, ShipmentConfirmations confirmations,
-                         Fulfilments fulfilments, Connectors connectors, ChannelRegistry channels, JsonBodies bodies) {
+                         Fulfilments fulfilments, Connectors connectors, ChannelRegistry channels, JsonBodies bodies,
+                         Labels labels) {
+        this.labels = labels;
         this.operations = operations;
         this.orders = orders;
         this.api = api;
@@ -98,6 +102,7 @@ public class ConsoleOrders {
         }
         model.addAttribute("order", order);
         model.addAttribute("timeline", operations.timeline(hubOrderId));
+        model.addAttribute("labels", labels.of(hubOrderId));
         model.addAttribute("targets", connectors.fulfilmentTargets().stream().map(FulfilmentService::target).sorted().toList());
         model.addAttribute("flash", flash);
         model.addAttribute("page", "orders");
@@ -131,6 +136,16 @@ public class ConsoleOrders {
     }
 
     @RequiresRole(Role.OPERATOR)
+    /** A shipping label's PDF, for the link on the order page. */
+    @GetMapping("/console/orders/{hubOrderId}/labels/{labelId}.pdf")
+    public org.springframework.http.ResponseEntity<byte[]> labelPdf(@PathVariable String hubOrderId, @PathVariable String labelId) {
+        return labels.pdf(hubOrderId, labelId)
+                .map(pdf -> org.springframework.http.ResponseEntity.ok().contentType(org.springframework.http.MediaType.APPLICATION_PDF)
+                        .header("Content-Disposition", "attachment; filename=\"" + labelId.replaceAll("[^A-Za-z0-9-]", "") + ".pdf\"")
+                        .body(pdf))
+                .orElseGet(() -> org.springframework.http.ResponseEntity.notFound().build());
+    }
+
     @PostMapping("/console/orders/{hubOrderId}/shipments/{shipmentId}/retry")
     public String retryConfirmation(@PathVariable String hubOrderId, @PathVariable String shipmentId, Model model) {
         ShipmentConfirmations.Confirmation again = confirmations.retry(hubOrderId, shipmentId);

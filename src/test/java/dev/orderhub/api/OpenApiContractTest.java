@@ -125,15 +125,16 @@ class OpenApiContractTest {
      * The lists that are not paged, and why: each is bounded by configuration or by one order,
      * not by traffic. Every other list answers {"items", "next"} and takes limit and cursor.
      */
-    private static final Map<String, String> UNPAGED = Map.of(
-            "/api/channels", "the configured channels (channels.yaml), a bare array since contract v1",
-            "/api/locations", "the configured locations, a bare array since contract v1",
-            "/api/keys", "the API keys an admin made, a bare array",
-            "/api/orders/{hubOrderId}/shipments", "one order's parcels (at most one per line), a bare array",
-            "/api/kpis", "one entry per configured channel; next is always null",
-            "/api/kpis/carriers", "one entry per carrier seen in 14 days; next is always null",
-            "/api/kpis/{channel}/history", "one value per day over at most 90 days (days=)",
-            "/api/overview/channels", "one entry per configured channel; next is always null");
+    private static final Map<String, String> UNPAGED = Map.ofEntries(
+            Map.entry("/api/orders/{hubOrderId}/labels", "one order's shipping labels (one per parcel), a bare array"),
+            Map.entry("/api/channels", "the configured channels (channels.yaml), a bare array since contract v1"),
+            Map.entry("/api/locations", "the configured locations, a bare array since contract v1"),
+            Map.entry("/api/keys", "the API keys an admin made, a bare array"),
+            Map.entry("/api/orders/{hubOrderId}/shipments", "one order's parcels (at most one per line), a bare array"),
+            Map.entry("/api/kpis", "one entry per configured channel; next is always null"),
+            Map.entry("/api/kpis/carriers", "one entry per carrier seen in 14 days; next is always null"),
+            Map.entry("/api/kpis/{channel}/history", "one value per day over at most 90 days (days=)"),
+            Map.entry("/api/overview/channels", "one entry per configured channel; next is always null"));
 
     @Test
     void everyListIsCursorPagedUnlessBoundedByConfiguration() {

@@ -45,6 +45,7 @@ import dev.orderhub.connector.ShipmentConfirmation;
 import dev.orderhub.connector.StockOut;
 import dev.orderhub.connector.manifest.Capability;
 import dev.orderhub.connector.manifest.ConnectorManifest;
+import dev.orderhub.connector.manifest.ConnectorKind;
 import dev.orderhub.connector.manifest.ConnectorManifests;
 import dev.orderhub.connector.manifest.KameletLint;
 import dev.orderhub.connector.manifest.OperationPolicy;
@@ -159,7 +160,7 @@ public abstract class ConnectorConformance {
             stub.configure(registry, channel, channel.equals(goodChannel(connector)));
         }
         if (ConnectorManifests.read(folder(connector).resolve("connector.yaml")).can(Capability.STOCK_OUT)) {
-            // A channel of a connector that cannot push stock has no stock sink to tune (a 3PL's account).
+            // A connector that pushes no stock (a 3PL's account, a carrier) has no stock sink to size.
             registry.add("orderhub.channels." + goodChannel(connector) + ".stock-sink.batch-size", () -> String.valueOf(BATCH));
         }
         registry.add("orderhub.orders-in.poll-interval-ms", () -> "3600000");
@@ -297,6 +298,9 @@ public abstract class ConnectorConformance {
 
     @Test
     void noRequestLeavesTheAllowedHosts() throws IOException {
+        Assumptions.assumeTrue(manifest.kind() != ConnectorKind.CARRIER, () -> connector + " is a carrier: its account serves "
+                + "no channel, and the suite follows links through orders-in, which it lacks: "
+                + manifest.whyNot(Capability.ORDERS_IN).orElse(""));
         Set<String> allowed = settings.settings(connector, channel).orElseThrow().allowedHosts();
         assertThat(allowed).as("hosts the channel's connector may call").isNotEmpty();
         Assumptions.assumeTrue(manifest.can(Capability.ORDERS_IN), () -> "the suite follows links through orders-in, which "
@@ -737,12 +741,23 @@ public abstract class ConnectorConformance {
             hub.setStock(sku, "main", 2);
             await().atMost(Duration.ofSeconds(30)).until(() -> Long.valueOf(2).equals(stub.shown(sku)));
         }
+        if (manifest.can(Capability.CARRIER_LABELS)) {
+            String sku = "SPEC-" + run;
+            hub.setStock(sku, "main", 1);
+            String order = hub.post("/api/channels/webshop/orders", dev.orderhub.OrderJson.of("SPEC-" + run, sku, 1)).text("hubOrderId");
+            await().atMost(Duration.ofSeconds(10)).until(() -> "RESERVED".equals(hub.get("/api/orders/" + order).text("status")));
+            HubClient.Response label = hub.post("/api/orders/" + order + "/labels", "{}");
+            assertThat(label.status()).as(label.body()).isEqualTo(201);
+        }
         List<StubTap.Exchange> all = stub.tap().exchanges();
         assertThat(all).as("exchanges recorded so far").isNotEmpty();
         assertThat(specProblems(all)).isEmpty();
-        // The check itself can fail: an answer without what the spec requires is caught.
-        StubTap.Exchange first = stub.tap().since(mark, stub.calls(manifest.can(Capability.ORDERS_IN) ? Flow.ORDERS : Flow.STOCK))
-                .stream().filter(e -> e.status() == 200).findFirst().orElseThrow();
+        // The check itself can fail: an answer without what the spec requires is caught (a
+        // carrier's label purchase answers 201 Created).
+        boolean channelFlows = manifest.can(Capability.ORDERS_IN) || manifest.can(Capability.STOCK_OUT);
+        StubTap.Exchange first = stub.tap().since(mark, stub.calls(manifest.can(Capability.ORDERS_IN) ? Flow.ORDERS
+                        : manifest.can(Capability.STOCK_OUT) ? Flow.STOCK : Flow.SHIPMENTS))
+                .stream().filter(e -> e.status() == (channelFlows ? 200 : 201)).findFirst().orElseThrow();
         assertThat(check.answer(new StubTap.Exchange(first.atNanos(), first.call(), first.status(), first.answerHeaders(), "[]")))
                 .as("an answer the spec does not allow").isNotEmpty();
     }

@@ -39,6 +39,8 @@ public final class OpenApiContract {
     public static final Path SPECS = Path.of("..", "shared", "specs");
 
     private static final ObjectMapper JSON = new ObjectMapper();
+    /** Some specs are published as YAML only (Shippo's). */
+    private static final ObjectMapper YAML = new ObjectMapper(new com.fasterxml.jackson.dataformat.yaml.YAMLFactory());
 
     private final String name;
     private final JsonNode spec;
@@ -64,7 +66,8 @@ public final class OpenApiContract {
 
     public static OpenApiContract load(Path file) {
         try {
-            JsonNode spec = JSON.readTree(Files.readString(file));
+            String name = file.getFileName().toString();
+            JsonNode spec = (name.endsWith(".yaml") || name.endsWith(".yml") ? YAML : JSON).readTree(Files.readString(file));
             return new OpenApiContract(file.getFileName().toString(), spec, basePathOf(spec));
         } catch (IOException e) {
             throw new UncheckedIOException("cannot read the spec " + file, e);

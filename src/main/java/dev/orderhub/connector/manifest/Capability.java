@@ -16,7 +16,8 @@ public enum Capability {
     FULFILMENT_TARGET("fulfilment-target", "ships the hub's orders (a 3PL or a channel's fulfilment, e.g. MCF)"),
     RETURNS("returns", "reads returns into the hub"),
     REFUNDS("refunds", "issues or reads refunds"),
-    FBA_INVENTORY("fba-inventory", "reads channel-owned stock (e.g. FBA) into its location");
+    FBA_INVENTORY("fba-inventory", "reads channel-owned stock (e.g. FBA) into its location"),
+    CARRIER_LABELS("carrier-labels", "buys shipping labels for parcels the merchant ships and reads their tracking");
 
     private final String id;
     private final String meaning;

@@ -35,6 +35,7 @@ class ConnectorManifestsTest {
               returns: not built
               refunds: not built
               fba-inventory: not built
+              carrier-labels: not built
             hosts:
               - api.myshop.example
               - "${endpoint}"
@@ -198,7 +199,7 @@ class ConnectorManifestsTest {
 
         assertThatThrownBy(() -> ConnectorManifests.read(file)).isInstanceOf(ConnectorConfigurationException.class)
                 .hasMessageStartingWith(file + ": not valid YAML: Duplicate field 'title'").hasMessageNotContaining("\n")
-                .hasMessageEndingWith("(line 29, column 6)");
+                .hasMessageEndingWith("(line 30, column 6)");
     }
 
     @Test
