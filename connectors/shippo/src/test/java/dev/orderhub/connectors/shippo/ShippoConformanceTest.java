@@ -34,7 +34,9 @@ class ShippoConformanceTest extends ConnectorConformance {
 
         final ShippoStub shippo = new ShippoStub();
         private final StubTap tap = new StubTap(status -> "{\"detail\":\"HTTP " + status + "\"}");
-        private final ConformanceStub.SpecCheck spec = OpenApiContract.check(OpenApiContract.of("carrier-shippo/public-api.yaml"));
+        /** Shippo's published spec, where the clone has ../shared/specs (a clone without it skips the spec check). */
+        private final Optional<ConformanceStub.SpecCheck> spec = OpenApiContract.available()
+                ? Optional.of(OpenApiContract.check(OpenApiContract.of("carrier-shippo/public-api.yaml"))) : Optional.empty();
 
         Stub() {
             tap.on(shippo.context());
@@ -71,7 +73,7 @@ class ShippoConformanceTest extends ConnectorConformance {
 
         @Override
         public Optional<SpecCheck> spec() {
-            return Optional.of(spec);
+            return spec;
         }
     }
 }
