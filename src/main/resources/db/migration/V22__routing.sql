@@ -37,6 +37,7 @@ CREATE TABLE routing_queue (
     auto_cancel_at   TIMESTAMP WITH TIME ZONE
 );
 CREATE INDEX routing_queue_due ON routing_queue (next_check_at);
+CREATE INDEX routing_queue_deadline ON routing_queue (auto_cancel_at);
 
 -- Locations that refused an order (a 3PL's rejection, an order it ended unshipped): the order
 -- is decided again without them, up to orderhub.routing.max-refusals times.

@@ -9,7 +9,6 @@ import java.time.OffsetDateTime;
 import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.ArrayList;
-import java.util.HashSet;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
 import java.util.List;
@@ -32,7 +31,6 @@ import dev.orderhub.inventory.ReservationOutcome;
 import dev.orderhub.inventory.StockArrived;
 import dev.orderhub.inventory.StockLedger;
 import dev.orderhub.order.CancelledBy;
-import dev.orderhub.order.FulfilmentMode;
 import dev.orderhub.order.Order;
 import dev.orderhub.order.OrderLine;
 import dev.orderhub.order.OrderService;
@@ -360,18 +358,23 @@ public class Routing {
                          Instant autoCancelAt) {
     }
 
+    private static final String QUEUED = "SELECT hub_order_id, queue, reason, rule_id, since, next_check_at, auto_cancel_at "
+            + "FROM routing_queue ";
+
+    private static Queued queued(ResultSet rs, int row) throws java.sql.SQLException {
+        return new Queued(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4), instant(rs, 5), instant(rs, 6),
+                instant(rs, 7));
+    }
+
     public Optional<Queued> queuedOrder(String hubOrderId) {
-        return jdbc.sql("SELECT hub_order_id, queue, reason, rule_id, since, next_check_at, auto_cancel_at FROM routing_queue "
-                        + "WHERE hub_order_id = :id").param("id", hubOrderId)
-                .query((ResultSet rs, int n) -> new Queued(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        instant(rs, 5), instant(rs, 6), instant(rs, 7))).optional();
+        return jdbc.sql(QUEUED + "WHERE hub_order_id = :id").param("id", hubOrderId)
+                .query(Routing::queued).optional();
     }
 
     /** Queued orders by order id, after {@code after} (null: from the first). */
     public List<Queued> queuedAfter(String queue, String after, int limit) {
         Map<String, Object> params = new LinkedHashMap<>();
-        StringBuilder sql = new StringBuilder("SELECT hub_order_id, queue, reason, rule_id, since, next_check_at, auto_cancel_at "
-                + "FROM routing_queue WHERE 1 = 1");
+        StringBuilder sql = new StringBuilder(QUEUED + "WHERE 1 = 1");
         if (queue != null) {
             sql.append(" AND queue = :queue");
             params.put("queue", queue);
@@ -383,16 +386,13 @@ public class Routing {
         sql.append(" ORDER BY hub_order_id FETCH FIRST :limit ROWS ONLY");
         params.put("limit", limit);
         return jdbc.sql(sql.toString()).params(params)
-                .query((ResultSet rs, int n) -> new Queued(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        instant(rs, 5), instant(rs, 6), instant(rs, 7))).list();
+                .query(Routing::queued).list();
     }
 
     public List<Queued> queued(String queue, int limit) {
-        return jdbc.sql("SELECT hub_order_id, queue, reason, rule_id, since, next_check_at, auto_cancel_at FROM routing_queue "
-                        + (queue == null ? "" : "WHERE queue = :queue ") + "ORDER BY since, hub_order_id FETCH FIRST :limit ROWS ONLY")
+        return jdbc.sql(QUEUED + (queue == null ? "" : "WHERE queue = :queue ") + "ORDER BY since, hub_order_id FETCH FIRST :limit ROWS ONLY")
                 .params(queue == null ? Map.of("limit", limit) : Map.of("queue", queue, "limit", limit))
-                .query((ResultSet rs, int n) -> new Queued(rs.getString(1), rs.getString(2), rs.getString(3), rs.getString(4),
-                        instant(rs, 5), instant(rs, 6), instant(rs, 7))).list();
+                .query(Routing::queued).list();
     }
 
     /** The locations that refused this order. */
@@ -482,13 +482,6 @@ public class Routing {
         }
     }
 
-    /** Locations of fulfilment targets a decision may route whole orders to. */
-    Set<String> targetLocations() {
-        Set<String> locations = new HashSet<>();
-        connectors.fulfilmentTargets().stream().filter(FulfilmentService::enabled).forEach(t -> locations.add(t.location()));
-        return locations;
-    }
-
     private static Instant instant(ResultSet rs, int column) throws java.sql.SQLException {
         OffsetDateTime at = rs.getObject(column, OffsetDateTime.class);
         return at == null ? null : at.toInstant();
@@ -498,7 +491,4 @@ public class Routing {
         return at.atOffset(ZoneOffset.UTC);
     }
 
-    static boolean routable(Order order) {
-        return order.status() == OrderStatus.RESERVED && order.fulfilmentMode() == FulfilmentMode.MERCHANT;
-    }
 }
