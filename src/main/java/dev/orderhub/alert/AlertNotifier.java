@@ -17,6 +17,7 @@ import java.util.Optional;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.orderhub.channel.WebhookSignature;
+import dev.orderhub.messaging.EventTypes;
 import dev.orderhub.privacy.Redaction;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -188,7 +189,7 @@ public class AlertNotifier {
             message.setFrom(settings.mail().from());
         }
         String what = switch (d.event()) {
-            case "alert.cleared" -> "Cleared";
+            case EventTypes.ALERT_CLEARED -> "Cleared";
             case Alerts.ESCALATED -> "Now ALERT";
             default -> alert.severity().equals(Alert.ALERT) ? "ALERT" : "Warning";
         };

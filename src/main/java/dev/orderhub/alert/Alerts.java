@@ -85,6 +85,7 @@ public class Alerts {
         AlertConditions.Reading reading = conditions.read();
         Map<String, Alert> open = new LinkedHashMap<>();
         open().forEach(a -> open.put(Alert.key(a.kind(), a.channel(), a.subject()), a));
+        int openBefore = open.size();
         int raised = 0;
         int updated = 0;
         int cleared = 0;
@@ -104,7 +105,8 @@ public class Alerts {
                 cleared++;
             }
         }
-        Evaluation evaluation = new Evaluation(raised, updated, cleared, openCount());
+        // Open now: what was open and still holds (or was not read), plus what was raised.
+        Evaluation evaluation = new Evaluation(raised, updated, cleared, openBefore - cleared + raised);
         if (raised + cleared > 0) {
             LOG.info("alerts: {} raised, {} cleared, {} updated, {} open", raised, cleared, updated, evaluation.open());
         }
@@ -206,11 +208,6 @@ public class Alerts {
     public List<Alert> open() {
         return jdbc.sql("SELECT " + COLUMNS + " FROM alerts WHERE cleared_at IS NULL ORDER BY severity, raised_at DESC, id DESC")
                 .query(Alerts::alert).list();
-    }
-
-    @Transactional(readOnly = true)
-    public long openCount() {
-        return jdbc.sql("SELECT COUNT(*) FROM alerts WHERE cleared_at IS NULL").query(Long.class).single();
     }
 
     /** Open alerts per severity (warn, alert), for the metrics. */
