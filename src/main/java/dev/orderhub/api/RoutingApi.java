@@ -174,7 +174,10 @@ public class RoutingApi {
             throw ApiException.invalid("rules: must be the rules text as a string");
         }
         String text = node.asText();
-        Fields.text("rules", text.replace('\n', ' ').replace('\r', ' ').replace('\t', ' '), MAX_RULES_CHARS);
+        String problem = dev.orderhub.input.InputRules.blockProblem(text, MAX_RULES_CHARS);
+        if (problem != null) {
+            throw ApiException.invalid("rules: " + problem);
+        }
         return text;
     }
 

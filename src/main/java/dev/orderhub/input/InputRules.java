@@ -52,6 +52,23 @@ public final class InputRules {
     }
 
     /**
+     * Multi-line text (an edited payload, a rules file) of at most {@code maxLength} characters:
+     * line breaks and tabs are allowed, no other control character.
+     */
+    public static String blockProblem(String value, int maxLength) {
+        if (value.length() > maxLength) {
+            return "must be at most " + maxLength + " characters, was " + value.length();
+        }
+        for (int i = 0; i < value.length(); i++) {
+            char c = value.charAt(i);
+            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
+                return "holds a control character at position " + i;
+            }
+        }
+        return null;
+    }
+
+    /**
      * A sku is a name in URLs ({@code /api/stock/{sku}}) and files: 1 to 100 printable
      * characters, no slash or backslash, not "." or "..", no whitespace at either end.
      */

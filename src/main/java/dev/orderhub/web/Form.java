@@ -79,14 +79,9 @@ final class Form {
             }
             return null;
         }
-        if (value.length() > max) {
-            throw ApiException.invalid(name + ": must be at most " + max + " characters, was " + value.length());
-        }
-        for (int i = 0; i < value.length(); i++) {
-            char c = value.charAt(i);
-            if (c < 0x20 && c != '\n' && c != '\r' && c != '\t') {
-                throw ApiException.invalid(name + ": holds a control character at position " + i);
-            }
+        String problem = InputRules.blockProblem(value, max);
+        if (problem != null) {
+            throw ApiException.invalid(name + ": " + problem);
         }
         return value;
     }
