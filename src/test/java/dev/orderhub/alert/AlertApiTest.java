@@ -2,12 +2,9 @@ package dev.orderhub.alert;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import java.time.Clock;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.atomic.AtomicReference;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.orderhub.HubClient;
@@ -44,20 +41,15 @@ class AlertApiTest {
 
     HubClient hub;
     String kind;
-    final AtomicReference<List<AlertConditions.Condition>> holding = new AtomicReference<>(List.of());
+    FakeConditions holding;
     Alerts alerts;
 
     @BeforeEach
     void setUp() {
         hub = new HubClient(port);
         kind = "test.api-" + UUID.randomUUID().toString().substring(0, 8);
-        AlertConditions fake = new AlertConditions(null, null, null, null, null, null, settings, Clock.systemUTC()) {
-            @Override
-            public Reading read() {
-                return new Reading(holding.get(), Set.of(kind));
-            }
-        };
-        alerts = new Alerts(jdbc, outbox, fake, settings, Clock.systemUTC(), transactions, mail);
+        holding = new FakeConditions(kind, jdbc, outbox, settings, transactions, mail);
+        alerts = holding.alerts();
     }
 
     void raise(String... channels) {
@@ -65,7 +57,7 @@ class AlertApiTest {
         for (String channel : channels) {
             conditions.add(new AlertConditions.Condition(kind, channel, null, Alert.WARN, "API test on " + channel, 1.0, "1", 0.5));
         }
-        holding.set(conditions);
+        holding.hold(conditions);
         alerts.evaluate();
     }
 

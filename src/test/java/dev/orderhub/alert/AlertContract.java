@@ -12,13 +12,11 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.atomic.AtomicReference;
 
 import dev.orderhub.channel.ChannelHealth;
 import dev.orderhub.channel.ChannelRegistry;
@@ -83,23 +81,17 @@ abstract class AlertContract {
 
     String run;
     /** What the fake conditions say holds now. */
-    final AtomicReference<List<AlertConditions.Condition>> holding = new AtomicReference<>(List.of());
+    FakeConditions holding;
 
     @BeforeEach
     void setUp() {
         run = UUID.randomUUID().toString().substring(0, 8);
-        holding.set(List.of());
+        holding = new FakeConditions("test." + run, jdbc, outbox, settings, transactions, mail);
     }
 
     /** Alerts over conditions the test sets; only kinds of this run count as read, so other tests' alerts are untouched. */
     Alerts alertsOverFakeConditions() {
-        AlertConditions fake = new AlertConditions(null, null, null, null, null, null, settings, Clock.systemUTC()) {
-            @Override
-            public Reading read() {
-                return new Reading(holding.get(), Set.of("test." + run));
-            }
-        };
-        return new Alerts(jdbc, outbox, fake, settings, Clock.systemUTC(), transactions, mail);
+        return holding.alerts();
     }
 
     AlertConditions.Condition condition(String severity, double value, String channel) {
@@ -120,7 +112,7 @@ abstract class AlertContract {
     @Test
     void aConditionIsRaisedOnceUpdatedInPlaceAndClearedWhenItEnds() {
         Alerts alerts = alertsOverFakeConditions();
-        holding.set(List.of(condition(Alert.WARN, 6, "webshop")));
+        holding.hold(List.of(condition(Alert.WARN, 6, "webshop")));
 
         assertThat(alerts.evaluate().raised()).isEqualTo(1);
         assertThat(alerts.evaluate().raised()).isZero();
@@ -135,7 +127,7 @@ abstract class AlertContract {
         assertThat(alert.threshold()).isEqualTo(5.0);
         assertThat(events("alert.raised", alert)).isEqualTo(1);
 
-        holding.set(List.of(condition(Alert.ALERT, 9, "webshop")));
+        holding.hold(List.of(condition(Alert.ALERT, 9, "webshop")));
         Alerts.Evaluation escalated = alerts.evaluate();
         assertThat(escalated.raised()).isZero();
         assertThat(escalated.updated()).isEqualTo(1);
@@ -145,7 +137,7 @@ abstract class AlertContract {
         assertThat(moved.raisedAt()).isEqualTo(alert.raisedAt());
         assertThat(events("alert.raised", alert)).isEqualTo(1);
 
-        holding.set(List.of());
+        holding.hold(List.of());
         assertThat(alerts.evaluate().cleared()).isEqualTo(1);
         assertThat(alerts.evaluate().cleared()).isZero();
         Alert cleared = alerts.find(alert.id()).orElseThrow();
@@ -156,7 +148,7 @@ abstract class AlertContract {
         assertThat(alerts.recentlyCleared(500)).extracting(Alert::id).contains(alert.id());
 
         // The same condition again is a new alert, raised once more.
-        holding.set(List.of(condition(Alert.WARN, 7, "webshop")));
+        holding.hold(List.of(condition(Alert.WARN, 7, "webshop")));
         assertThat(alerts.evaluate().raised()).isEqualTo(1);
         assertThat(ofThisRun(alerts)).hasSize(2).filteredOn(Alert::open).hasSize(1);
     }
@@ -164,7 +156,7 @@ abstract class AlertContract {
     @Test
     void aKindThatCouldNotBeReadKeepsItsAlertsOpen() {
         Alerts alerts = alertsOverFakeConditions();
-        holding.set(List.of(condition(Alert.WARN, 6, null)));
+        holding.hold(List.of(condition(Alert.WARN, 6, null)));
         alerts.evaluate();
         AlertConditions unreadable = new AlertConditions(null, null, null, null, null, null, settings, Clock.systemUTC()) {
             @Override
@@ -179,8 +171,8 @@ abstract class AlertContract {
 
     @Test
     void twoInstancesEvaluatingAtOnceRaiseEachConditionOnce() throws Exception {
-        Alerts one = alertsOverFakeConditions();
-        Alerts two = alertsOverFakeConditions();
+        Alerts one = holding.alerts();
+        Alerts two = holding.secondInstance();
         List<AlertConditions.Condition> many = new ArrayList<>();
         for (int i = 0; i < 8; i++) {
             many.add(condition(Alert.WARN, 6, "ch-" + i));
@@ -188,7 +180,7 @@ abstract class AlertContract {
         ExecutorService pool = Executors.newFixedThreadPool(4);
         try {
             for (int round = 0; round < 5; round++) {
-                holding.set(round % 2 == 0 ? many : List.of());
+                holding.hold(round % 2 == 0 ? many : List.of());
                 CountDownLatch start = new CountDownLatch(1);
                 List<Future<Alerts.Evaluation>> runs = new ArrayList<>();
                 for (Alerts instance : List.of(one, two, one, two)) {
@@ -223,7 +215,7 @@ abstract class AlertContract {
     @Test
     void acknowledgingRecordsWhoAndWhyAndLeavesTheAlertOpen() {
         Alerts alerts = alertsOverFakeConditions();
-        holding.set(List.of(condition(Alert.ALERT, 6, null)));
+        holding.hold(List.of(condition(Alert.ALERT, 6, null)));
         alerts.evaluate();
         Alert alert = ofThisRun(alerts).get(0);
         Alert seen = alerts.acknowledge(alert.id(), "ops-anna", "looking into it").orElseThrow();

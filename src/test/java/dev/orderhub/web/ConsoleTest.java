@@ -380,18 +380,13 @@ class ConsoleTest {
     @Test
     void theAlertsPageShowsOpenAndClearedAlertsAndOnlyAnOperatorAcknowledges() {
         String kind = "test.console-" + UUID.randomUUID().toString().substring(0, 8);
-        java.util.concurrent.atomic.AtomicReference<List<AlertConditions.Condition>> holding =
-                new java.util.concurrent.atomic.AtomicReference<>(List.of(
+        dev.orderhub.alert.FakeConditions holding = new dev.orderhub.alert.FakeConditions(kind, jdbc, outbox, alertSettings,
+                transactions, mail);
+        holding.hold(List.of(
                         new AlertConditions.Condition(kind, "webshop", null, "alert", "Console test: ship-late on webshop", 3.0,
                                 "3 at risk", null),
                         new AlertConditions.Condition(kind, "b2b", null, "warn", "Console test: lag on b2b", 70.0, "70 s", 60.0)));
-        Alerts alerts = new Alerts(jdbc, outbox, new AlertConditions(null, null, null, null, null, null, alertSettings,
-                java.time.Clock.systemUTC()) {
-            @Override
-            public Reading read() {
-                return new Reading(holding.get(), java.util.Set.of(kind));
-            }
-        }, alertSettings, java.time.Clock.systemUTC(), transactions, mail);
+        Alerts alerts = holding.alerts();
         alerts.evaluate();
         List<Alert> open = alerts.list("open", null, kind, 0, 10);
         Alert webshop = open.stream().filter(a -> "webshop".equals(a.channel())).findFirst().orElseThrow();
@@ -419,12 +414,12 @@ class ConsoleTest {
         assertThat(acked.body()).contains("Acknowledged: Console test: ship-late on webshop", "calling the carrier");
         assertThat(alerts.find(webshop.id()).orElseThrow().acknowledgedBy()).startsWith("console operator");
 
-        holding.set(List.of(holding.get().get(1)));
+        holding.hold(List.of(holding.holding().get(1)));
         alerts.evaluate();
         ConsoleSession.Page after = viewer.get("/console/alerts");
         assertThat(after.body()).doesNotContain("id=\"alert-" + webshop.id() + "\"").contains("id=\"cleared-" + webshop.id() + "\"")
                 .contains("id=\"alert-" + b2b.id() + "\"");
-        holding.set(List.of());
+        holding.hold(List.of());
         alerts.evaluate();
     }
 }
