@@ -39,7 +39,7 @@ import org.apache.sshd.sftp.server.SftpSubsystemFactory;
  * and it writes shipment confirmations and stock counts into the inbound folder the way a 3PL
  * should: under a temporary name, then renamed.
  */
-final class ThreePlSftpServer implements AutoCloseable {
+public final class ThreePlSftpServer implements AutoCloseable {
 
     static final String USER = "acme-shop";
     /** Test-only credentials, never real ones. */
@@ -62,7 +62,7 @@ final class ThreePlSftpServer implements AutoCloseable {
         this.clientKey = clientKey;
     }
 
-    static ThreePlSftpServer start() {
+    public static ThreePlSftpServer start() {
         try {
             Path root = Files.createTempDirectory("3pl-sftp");
             for (String folder : List.of("to-3pl", "from-3pl", "taken")) {
@@ -110,7 +110,7 @@ final class ThreePlSftpServer implements AutoCloseable {
         return generator.generateKeyPair();
     }
 
-    int port() {
+    public int port() {
         return server.getPort();
     }
 
@@ -121,24 +121,9 @@ final class ThreePlSftpServer implements AutoCloseable {
      */
     void configure(org.springframework.test.context.DynamicPropertyRegistry registry, String account, String location,
                    String pollInterval, String readLock) {
-        registry.add("orderhub.locations." + location + ".name", () -> "Acme Logistics NL (3PL)");
-        registry.add("orderhub.locations." + location + ".kind", () -> "THREE_PL");
-        String entry = "orderhub.channels." + account + ".";
-        registry.add(entry + "name", () -> "Acme Logistics (SFTP)");
-        registry.add(entry + "kind", () -> "THREE_PL");
-        registry.add(entry + "connector.name", () -> "3pl-sftp");
-        String properties = entry + "connector.properties.";
-        registry.add(properties + "host", () -> "127.0.0.1");
-        registry.add(properties + "port", () -> String.valueOf(port()));
-        registry.add(properties + "username", () -> USER);
-        registry.add(properties + "password", () -> PASSWORD);
-        registry.add(properties + "knownHosts", this::knownHosts);
-        registry.add(properties + "location", () -> location);
-        registry.add(properties + "pollInterval", () -> pollInterval);
-        registry.add(properties + "readLock", () -> readLock);
-        String shop = "orderhub.channels." + account + "-shop.";
-        registry.add(shop + "name", () -> "Shop shipped by the 3PL");
-        registry.add(shop + "locations[0]", () -> location);
+        properties(account, location, pollInterval, readLock).forEach((key, value) -> registry.add(key, () -> value));
+        registry.add("orderhub.channels." + account + "-shop.name", () -> "Shop shipped by the 3PL");
+        registry.add("orderhub.channels." + account + "-shop.locations[0]", () -> location);
         // The hub's fulfilment timers run when a test says so.
         registry.add("orderhub.fulfilment.dispatch-interval-ms", () -> "3600000");
         registry.add("orderhub.fulfilment.auto-route-interval-ms", () -> "3600000");
@@ -146,8 +131,29 @@ final class ThreePlSftpServer implements AutoCloseable {
         registry.add("orderhub.fulfilment.follow-every-ms", () -> "0");
     }
 
+    /** The hub properties of a 3PL account on this server and its THREE_PL location (for a hub run as its own process too). */
+    public Map<String, String> properties(String account, String location, String pollInterval, String readLock) {
+        Map<String, String> properties = new LinkedHashMap<>();
+        properties.put("orderhub.locations." + location + ".name", "Acme Logistics NL (3PL)");
+        properties.put("orderhub.locations." + location + ".kind", "THREE_PL");
+        String entry = "orderhub.channels." + account + ".";
+        properties.put(entry + "name", "Acme Logistics (SFTP)");
+        properties.put(entry + "kind", "THREE_PL");
+        properties.put(entry + "connector.name", "3pl-sftp");
+        String connector = entry + "connector.properties.";
+        properties.put(connector + "host", "127.0.0.1");
+        properties.put(connector + "port", String.valueOf(port()));
+        properties.put(connector + "username", USER);
+        properties.put(connector + "password", PASSWORD);
+        properties.put(connector + "knownHosts", knownHosts());
+        properties.put(connector + "location", location);
+        properties.put(connector + "pollInterval", pollInterval);
+        properties.put(connector + "readLock", readLock);
+        return properties;
+    }
+
     /** The server's known_hosts line, as ssh-keyscan prints it for a port other than 22. */
-    String knownHosts() {
+    public String knownHosts() {
         return "[127.0.0.1]:" + port() + " " + PublicKeyEntry.toString(hostKey.getPublic());
     }
 
@@ -167,7 +173,7 @@ final class ThreePlSftpServer implements AutoCloseable {
                 .encodeToString(clientKey.getPrivate().getEncoded()) + "\n-----END PRIVATE KEY-----\n";
     }
 
-    Path folder(String name) {
+    public Path folder(String name) {
         return root.resolve(name);
     }
 
@@ -177,7 +183,7 @@ final class ThreePlSftpServer implements AutoCloseable {
     }
 
     /** The names in a folder (files only, sorted). */
-    List<String> names(String folder) {
+    public List<String> names(String folder) {
         Path dir = root.resolve(folder);
         if (!Files.isDirectory(dir)) {
             return List.of();
@@ -189,7 +195,7 @@ final class ThreePlSftpServer implements AutoCloseable {
         }
     }
 
-    String read(String folder, String name) {
+    public String read(String folder, String name) {
         try {
             return Files.readString(root.resolve(folder).resolve(name));
         } catch (IOException e) {
@@ -202,7 +208,7 @@ final class ThreePlSftpServer implements AutoCloseable {
      * order id it holds already is a repeat and ships nothing more), each cancel file a cancel.
      * The files are moved to its own folder.
      */
-    synchronized void pickUp() {
+    public synchronized void pickUp() {
         for (String name : names("to-3pl")) {
             if (name.endsWith(".part")) {
                 continue;
@@ -225,7 +231,7 @@ final class ThreePlSftpServer implements AutoCloseable {
     }
 
     /** The orders the warehouse holds: order id to the file that brought it. */
-    synchronized Map<String, String> orders() {
+    public synchronized Map<String, String> orders() {
         return Map.copyOf(orders);
     }
 
@@ -234,12 +240,12 @@ final class ThreePlSftpServer implements AutoCloseable {
     }
 
     /** Order files for an order the warehouse held already. */
-    int repeats() {
+    public int repeats() {
         return repeats.get();
     }
 
     /** The warehouse writes a file into the inbound folder: under a temporary name, then renamed. */
-    void deliver(String name, String content) {
+    public void deliver(String name, String content) {
         deliver(name, content.getBytes(StandardCharsets.UTF_8));
     }
 

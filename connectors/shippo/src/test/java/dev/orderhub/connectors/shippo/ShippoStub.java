@@ -33,9 +33,9 @@ import com.sun.net.httpserver.HttpServer;
  * the spec's BadRequest (any object): {@code {"field": ["message"]}}. It buys a second label for
  * a rate bought before, as a real account would: nothing here makes the connector's retry safe.
  */
-final class ShippoStub implements AutoCloseable {
+public final class ShippoStub implements AutoCloseable {
 
-    static final String TOKEN = "shippo_test_token-not-real-0123456789";
+    public static final String TOKEN = "shippo_test_token-not-real-0123456789";
     static final String BAD_ZIP = "00000";
     private static final ObjectMapper JSON = new ObjectMapper();
     private static final Set<String> DISTANCE_UNITS = Set.of("cm", "in", "ft", "m", "mm", "yd");
@@ -52,7 +52,7 @@ final class ShippoStub implements AutoCloseable {
     private final AtomicInteger ids = new AtomicInteger();
     private final AtomicBoolean losePurchaseAnswer = new AtomicBoolean();
 
-    ShippoStub() {
+    public ShippoStub() {
         try {
             server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
         } catch (IOException e) {
@@ -67,7 +67,7 @@ final class ShippoStub implements AutoCloseable {
         return context;
     }
 
-    String endpoint() {
+    public String endpoint() {
         return "http://127.0.0.1:" + server.getAddress().getPort();
     }
 
