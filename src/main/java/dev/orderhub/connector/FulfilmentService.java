@@ -2,6 +2,7 @@ package dev.orderhub.connector;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.function.Function;
 
 /**
  * Capability {@code fulfilment-target}: somewhere an order is sent to be shipped (a 3PL,
@@ -30,6 +31,50 @@ public interface FulfilmentService extends ConnectorCapability {
 
     /** @return null when the remote cancelled it, else its refusal (e.g. already shipping) */
     String cancel(String hubOrderId);
+
+    /**
+     * Whether the target pushes its shipment confirmations as webhooks, to
+     * {@code POST /api/fulfilment/{target}/webhooks} (no API key: the delivery's own signature is
+     * the credential). Default: it does not, and the endpoint answers 404.
+     */
+    default boolean takesWebhooks() {
+        return false;
+    }
+
+    /**
+     * Reads one webhook delivery. The connector checks it is genuine first (its signature over
+     * the exact body bytes, its timestamp) and records nothing when it is not; then it records what
+     * the delivery says (a parcel shipped, the order cancelled) durably and once per delivery, in
+     * its own tables, where {@link #follow} finds it. The core answers the remote after this
+     * returns, then follows the named orders at once. Called concurrently: the same delivery sent
+     * twice at the same moment must be recorded once.
+     *
+     * @param headers the request's headers by name (case-insensitive), null when absent
+     * @throws Refused      the delivery is not the target's (unsigned, forged, tampered, stale): answered 401
+     * @throws InvalidInput the delivery is genuine but cannot be read (answered 400, naming the field)
+     */
+    default Pushed pushed(Function<String, String> headers, byte[] body) {
+        throw new Refused(target() + " takes no webhooks");
+    }
+
+    /**
+     * What a delivery did: the remote's delivery id and topic, whether it was taken before
+     * ({@code repeat}: nothing changed), and the hub orders it concerns (followed at once).
+     */
+    record Pushed(String delivery, String topic, boolean repeat, List<String> hubOrderIds) {
+
+        public Pushed {
+            hubOrderIds = hubOrderIds == null ? List.of() : List.copyOf(hubOrderIds);
+        }
+    }
+
+    /** The delivery is not the target's: answered 401, nothing recorded. The reason names no secret. */
+    class Refused extends RuntimeException {
+
+        public Refused(String reason) {
+            super(reason);
+        }
+    }
 
     /**
      * The order as the target needs it: where it goes, and each line's sku as the target knows it.

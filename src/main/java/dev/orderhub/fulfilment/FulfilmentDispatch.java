@@ -45,6 +45,8 @@ public class FulfilmentDispatch {
     private final long backoffMs;
     private final long followEveryMs;
     private final org.springframework.context.ApplicationEventPublisher events;
+    /** Striped locks: two follows of one order on this instance never run at once. */
+    private final Object[] following = java.util.stream.IntStream.range(0, 64).mapToObj(i -> new Object()).toArray();
 
     public FulfilmentDispatch(Connectors connectors, ChannelRegistry channels, Fulfilments fulfilments, OrderService orders,
                               Shipments shipments, ExceptionStore exceptions,
@@ -118,7 +120,32 @@ public class FulfilmentDispatch {
         events.publishEvent(new FulfilmentRefused(hubOrderId, target.target(), target.location(), refusal));
     }
 
+    /**
+     * Follows one order at its target now, because the target just told the hub something about
+     * it (a webhook): its parcels become shipments without waiting for the next round. Only an
+     * order sent to that target is followed; one still being sent, or already done there, is
+     * left to the rounds. Serialised per order with the rounds of this instance (a round on
+     * another instance may follow it at the same moment: a parcel is recorded once either way,
+     * by its tracking number under the order's lock).
+     *
+     * @return whether it was followed
+     */
+    public boolean followNow(FulfilmentService target, String hubOrderId) {
+        Fulfilments.Fulfilment fulfilment = fulfilments.find(hubOrderId).orElse(null);
+        if (fulfilment == null || !target.target().equals(fulfilment.target()) || !Fulfilments.SENT.equals(fulfilment.status())) {
+            return false;
+        }
+        guarded(hubOrderId, () -> follow(target, hubOrderId));
+        return true;
+    }
+
     void follow(FulfilmentService target, String hubOrderId) {
+        synchronized (following[Math.floorMod(hubOrderId.hashCode(), following.length)]) {
+            followLocked(target, hubOrderId);
+        }
+    }
+
+    private void followLocked(FulfilmentService target, String hubOrderId) {
         FulfilmentService.Progress progress = target.follow(hubOrderId);
         for (FulfilmentService.Parcel parcel : progress.parcels()) {
             Map<String, Integer> byLine = new LinkedHashMap<>();

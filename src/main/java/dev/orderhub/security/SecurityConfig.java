@@ -40,7 +40,7 @@ import org.springframework.web.servlet.config.annotation.WebMvcConfigurer;
 public class SecurityConfig implements WebMvcConfigurer {
 
     /** Paths a request may reach without a key; their handlers are {@link NoKeyNeeded}. */
-    static final String[] WEBHOOKS = {"/api/channels/*/webhooks/**", "/api/carriers/*/webhooks/*"};
+    static final String[] WEBHOOKS = {"/api/channels/*/webhooks/**", "/api/carriers/*/webhooks/*", "/api/fulfilment/*/webhooks"};
 
     /**
      * The OpenAPI document and Swagger UI (springdoc): viewer or above, with a key or, for a
@@ -115,7 +115,8 @@ public class SecurityConfig implements WebMvcConfigurer {
                                 path(null, "/error")).permitAll()
                         .requestMatchers(path(null, "/actuator/**")).access((authentication, context) ->
                                 identifiedViewer(authentication.get()))
-                        .requestMatchers(path(HttpMethod.POST, WEBHOOKS[0]), path(HttpMethod.POST, WEBHOOKS[1])).permitAll()
+                        .requestMatchers(path(HttpMethod.POST, WEBHOOKS[0]), path(HttpMethod.POST, WEBHOOKS[1]),
+                                path(HttpMethod.POST, WEBHOOKS[2])).permitAll()
                         .anyRequest().authenticated())
                 .exceptionHandling(e -> e
                         .authenticationEntryPoint((request, response, failure) -> refusals.unauthorized(request, response,
