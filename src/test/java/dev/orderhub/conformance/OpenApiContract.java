@@ -264,7 +264,9 @@ public final class OpenApiContract {
     private Map.Entry<String, JsonNode> pathItem(String relative) {
         return spec.path("paths").properties().stream()
                 .filter(entry -> relative.matches(entry.getKey().replaceAll("\\{[^}]+}", "[^/]+")))
-                .min(Comparator.comparingInt(entry -> entry.getKey().split("\\{", -1).length))
+                .min(Comparator.<Map.Entry<String, JsonNode>>comparingInt(entry -> entry.getKey().split("\\{", -1).length)
+                        // then the longer literal part: /order/{id}:cancel over /order/{id} for /order/7:cancel
+                        .thenComparingInt(entry -> -entry.getKey().replaceAll("\\{[^}]+}", "").length()))
                 .orElse(null);
     }
 
@@ -362,7 +364,11 @@ public final class OpenApiContract {
                     return;
                 }
                 for (JsonNode required : schema.path("required")) {
-                    if (!value.hasNonNull(required.asText())) {
+                    // Required is about the key; a null under it is fine where the property is nullable (OpenAPI 3.0).
+                    JsonNode property = schema.path("properties").path(required.asText());
+                    boolean nullAllowed = !property.isMissingNode() && (resolve(property).path("nullable").asBoolean(false)
+                            || resolve(property).path("x-nullable").asBoolean(false));
+                    if (!value.has(required.asText()) || value.get(required.asText()).isNull() && !nullAllowed) {
                         problems.add(where + "." + required.asText() + ": is required by the spec");
                     }
                 }
