@@ -291,6 +291,11 @@ class ShipBobTest {
         assertThat(ignored.status()).isEqualTo(200);
         assertThat(ignored.json().path("hubOrderIds").size()).isZero();
 
+        HubClient.Response nowhere = HubClient.anonymous(port).send("POST", "/api/fulfilment/nowhere/webhooks",
+                "application/json", "{}".getBytes(), Map.of());
+        assertThat(nowhere.status()).as(nowhere.body()).isEqualTo(404);
+        assertThat(nowhere.text("detail")).contains("no fulfilment target \"nowhere\" takes webhooks");
+
         HubClient.Response returns = push(STUB.signed("return.created", STUB.order(sentOrder(1, 0))));
         assertThat(returns.status()).isEqualTo(200);
         assertThat(returns.json().path("hubOrderIds").size()).as("returns are not taken yet").isZero();
