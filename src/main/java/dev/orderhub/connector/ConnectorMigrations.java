@@ -40,6 +40,7 @@ public class ConnectorMigrations implements InitializingBean {
 
     @Override
     public void afterPropertiesSet() {
+        java.util.List<String> applied = new java.util.ArrayList<>();
         for (ConnectorManifest manifest : manifests.all()) {
             Path migrations = manifest.folder().resolve("db");
             if (!Files.isDirectory(migrations)) {
@@ -57,8 +58,12 @@ public class ConnectorMigrations implements InitializingBean {
                     .load()
                     .migrate();
             if (result.migrationsExecuted > 0) {
-                LOG.info("connector {}: {} migrations applied", name, result.migrationsExecuted);
+                applied.add(name + " " + result.migrationsExecuted);
             }
+        }
+        if (!applied.isEmpty()) {
+            // One line for all of them: start-up stays brief however many connectors are installed.
+            LOG.info("connector migrations applied: {}", String.join(", ", applied));
         }
     }
 

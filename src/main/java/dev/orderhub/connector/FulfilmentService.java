@@ -45,9 +45,9 @@ public interface FulfilmentService extends ConnectorCapability {
      * Reads one webhook delivery. The connector checks it is genuine first (its signature over
      * the exact body bytes, its timestamp) and records nothing when it is not; then it records what
      * the delivery says (a parcel shipped, the order cancelled) durably and once per delivery, in
-     * its own tables, where {@link #follow} finds it. The core answers the remote after this
-     * returns, then follows the named orders at once. Called concurrently: the same delivery sent
-     * twice at the same moment must be recorded once.
+     * its own tables, where {@link #follow} finds it. The core then follows the named orders at
+     * once (their parcels become shipments) and answers the remote. Called concurrently: the same
+     * delivery sent twice at the same moment must be recorded once.
      *
      * @param headers the request's headers by name (case-insensitive), null when absent
      * @throws Refused      the delivery is not the target's (unsigned, forged, tampered, stale): answered 401

@@ -160,7 +160,10 @@ public class Fulfilments {
     @EventListener
     @Transactional(propagation = Propagation.MANDATORY)
     public void onOrderCancelled(OrderCancelled cancelled) {
-        jdbc.sql("UPDATE fulfilments SET status = CASE WHEN status = 'PENDING' THEN 'CANCELLED' ELSE 'CANCEL_REQUESTED' END, "
+        // PENDING and never tried: the target has nothing. Tried before (an answer lost, a timeout), it may have
+        // the order: the cancel is asked of it, which answers null for an order it never got.
+        jdbc.sql("UPDATE fulfilments SET status = CASE WHEN status = 'PENDING' AND attempts = 0 THEN 'CANCELLED' "
+                        + "ELSE 'CANCEL_REQUESTED' END, "
                         + "next_attempt_at = :now, updated_at = :now WHERE hub_order_id = :order AND status IN ('PENDING', 'SENT')")
                 .param("now", now()).param("order", cancelled.hubOrderId()).update();
     }

@@ -113,10 +113,17 @@ public class ShipBobRecords {
                 .query((rs, n) -> new OrderLine(rs.getInt(1), rs.getString(2), rs.getString(3), rs.getInt(4))).list();
     }
 
-    /** Orders ShipBob has and has not finished (nothing cancelled, not every unit shipped), the least recently seen first. */
+    /**
+     * Orders ShipBob has that are not done here: not cancelled, and not every unit in a parcel
+     * (ShipBob may call an order Fulfilled before its tracking numbers are known), the least
+     * recently seen first.
+     */
     List<SentOrder> open(int limit) {
         return jdbc.sql("SELECT o.hub_order_id, o.shipbob_order_id, o.status, o.remote_status, o.remote_detail FROM shipbob_orders o "
-                        + "WHERE o.status = :sent AND (o.remote_status IS NULL OR o.remote_status NOT IN ('Fulfilled', 'Cancelled')) "
+                        + "WHERE o.status = :sent AND (o.remote_status IS NULL OR o.remote_status <> 'Cancelled') "
+                        + "AND (SELECT COALESCE(SUM(l.qty), 0) FROM shipbob_order_lines l WHERE l.hub_order_id = o.hub_order_id) > "
+                        + "(SELECT COALESCE(SUM(p.qty), 0) FROM shipbob_parcel_lines p JOIN shipbob_shipments s "
+                        + "ON s.shipment_id = p.shipment_id WHERE s.hub_order_id = o.hub_order_id) "
                         + "ORDER BY o.updated_at LIMIT :limit")
                 .param("sent", SENT).param("limit", limit).query(ShipBobRecords::sentOrder).list();
     }

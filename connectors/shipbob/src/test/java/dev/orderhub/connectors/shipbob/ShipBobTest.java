@@ -179,6 +179,20 @@ class ShipBobTest {
     }
 
     @Test
+    void anOrderCancelledInTheHubAfterItsAnswerWasLostIsCancelledAtShipBob() {
+        String id = routedOrder("WS-" + run, 1, 0);
+        STUB.loseNextCreateAnswer();
+        dispatch.work();
+        assertThat(STUB.ordersOf(id)).as("ShipBob has it, the hub does not know").hasSize(1);
+
+        assertThat(hub.post("/api/orders/" + id + "/cancel", "{\"reason\":\"buyer asked\"}").status()).isEqualTo(200);
+        dispatch.work();
+
+        assertThat(hub.get("/api/orders/" + id + "/fulfilment").text("status")).isEqualTo("CANCELLED");
+        assertThat(STUB.order(id).path("status").asText()).as("not left for ShipBob to ship").isEqualTo("Cancelled");
+    }
+
+    @Test
     void anOrderShipBobRefusesIsRefusedWithItsReasonNamingTheField() {
         hub.setStock("SB-UNKNOWN-" + run, LOCATION, 5);
         String id = postOrder("WS-" + run, List.of(Map.entry("SB-UNKNOWN-" + run, 1)));
