@@ -33,6 +33,8 @@ public class ShipBobRecords {
     record ParcelLine(long shipmentId, String lineId, int qty) {
     }
 
+    private static final String ORDER = "SELECT hub_order_id, shipbob_order_id, status, remote_status, remote_detail FROM shipbob_orders o ";
+
     private final JdbcClient jdbc;
 
     public ShipBobRecords(JdbcClient jdbc) {
@@ -65,16 +67,13 @@ public class ShipBobRecords {
     }
 
     Optional<SentOrder> order(String hubOrderId) {
-        return jdbc.sql("SELECT hub_order_id, shipbob_order_id, status, remote_status, remote_detail FROM shipbob_orders "
-                        + "WHERE hub_order_id = :id")
-                .param("id", hubOrderId).query(ShipBobRecords::sentOrder).optional();
+        return jdbc.sql(ORDER + "WHERE hub_order_id = :id").param("id", hubOrderId).query(ShipBobRecords::sentOrder).optional();
     }
 
     /** The order's row, locked until the caller's transaction ends: webhooks, polls and cancels of one order take turns. */
     Optional<SentOrder> lockOrder(String hubOrderId) {
-        return jdbc.sql("SELECT hub_order_id, shipbob_order_id, status, remote_status, remote_detail FROM shipbob_orders "
-                        + "WHERE hub_order_id = :id FOR UPDATE")
-                .param("id", hubOrderId).query(ShipBobRecords::sentOrder).optional();
+        return jdbc.sql(ORDER + "WHERE hub_order_id = :id FOR UPDATE").param("id", hubOrderId).query(ShipBobRecords::sentOrder)
+                .optional();
     }
 
     private static SentOrder sentOrder(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
@@ -119,21 +118,12 @@ public class ShipBobRecords {
      * recently seen first.
      */
     List<SentOrder> open(int limit) {
-        return jdbc.sql("SELECT o.hub_order_id, o.shipbob_order_id, o.status, o.remote_status, o.remote_detail FROM shipbob_orders o "
-                        + "WHERE o.status = :sent AND (o.remote_status IS NULL OR o.remote_status <> 'Cancelled') "
+        return jdbc.sql(ORDER + "WHERE o.status = :sent AND (o.remote_status IS NULL OR o.remote_status <> 'Cancelled') "
                         + "AND (SELECT COALESCE(SUM(l.qty), 0) FROM shipbob_order_lines l WHERE l.hub_order_id = o.hub_order_id) > "
                         + "(SELECT COALESCE(SUM(p.qty), 0) FROM shipbob_parcel_lines p JOIN shipbob_shipments s "
                         + "ON s.shipment_id = p.shipment_id WHERE s.hub_order_id = o.hub_order_id) "
                         + "ORDER BY o.updated_at LIMIT :limit")
                 .param("sent", SENT).param("limit", limit).query(ShipBobRecords::sentOrder).list();
-    }
-
-    /** Orders recorded as being sent whose answer never came, older than {@code before}: looked up by reference. */
-    List<String> unanswered(Instant before, int limit) {
-        return jdbc.sql("SELECT hub_order_id FROM shipbob_orders WHERE status = :sending AND updated_at < :before "
-                        + "ORDER BY updated_at LIMIT :limit")
-                .param("sending", SENDING).param("before", OffsetDateTime.ofInstant(before, ZoneOffset.UTC))
-                .param("limit", limit).query(String.class).list();
     }
 
     void touch(String hubOrderId) {
