@@ -295,7 +295,9 @@ public final class ChannelClient {
                 buckets.blockUntil(bucket, clock.millis() + reset.toMillis());
             }
         }
-        Duration retryAfter = retryAfter(answer.header("Retry-After"));
+        // Retry-After, or X-Retry-After (seconds) as ShipBob sends it.
+        String asked = answer.header("Retry-After") != null ? answer.header("Retry-After") : answer.header("X-Retry-After");
+        Duration retryAfter = retryAfter(asked);
         return retryAfter != null ? retryAfter : reset;
     }
 

@@ -262,6 +262,14 @@ class ChannelClientTest {
     }
 
     @Test
+    void a429WaitsTheXRetryAfterSecondsWhenThereIsNoRetryAfter() {
+        answersInTurn(() -> get(urlPathEqualTo(ORDERS)), status(429).withHeader("x-retry-after", "4"), okJson("{}"));
+
+        assertThat(openClient().send(getOrders, HttpCall.get(ORDERS)).status()).isEqualTo(200);
+        assertThat(time.pauses).containsExactly(Duration.ofSeconds(4));
+    }
+
+    @Test
     void a429WaitsUntilTheRetryAfterDate() {
         String inSevenSeconds = DateTimeFormatter.RFC_1123_DATE_TIME.format(FakeTime.START.plusSeconds(7).atZone(ZoneOffset.UTC));
         answersInTurn(() -> get(urlPathEqualTo(ORDERS)), status(429).withHeader("Retry-After", inSevenSeconds), okJson("{}"));
