@@ -29,7 +29,8 @@ CREATE TABLE shipbob_order_lines (
 );
 
 -- Each ShipBob shipment of an order, as last seen. A shipment with a tracking number that
--- ShipBob completed is a parcel: its lines (below) are fixed when it is first recorded.
+-- ShipBob completed is a parcel: its lines (below) are fixed when it is first recorded;
+-- delivered_at is set once, from order.shipment.delivered or the shipment's delivery_date.
 CREATE TABLE shipbob_shipments (
     shipment_id     BIGINT       NOT NULL PRIMARY KEY,
     hub_order_id    VARCHAR(40)  NOT NULL,
@@ -38,6 +39,7 @@ CREATE TABLE shipbob_shipments (
     service         VARCHAR(100),
     tracking_number VARCHAR(100),
     shipped_at      TIMESTAMP WITH TIME ZONE,
+    delivered_at    TIMESTAMP WITH TIME ZONE,
     updated_at      TIMESTAMP WITH TIME ZONE NOT NULL,
     CONSTRAINT shipbob_shipments_order FOREIGN KEY (hub_order_id) REFERENCES shipbob_orders (hub_order_id)
 );

@@ -106,8 +106,16 @@ public interface FulfilmentService extends ConnectorCapability {
      */
     enum State { OPEN, SHIPPED, CANCELLED, UNFULFILLABLE }
 
-    /** One parcel: carrier, service, tracking number, when, and which lines (line id, quantity) it holds. */
-    record Parcel(String carrier, String service, String trackingNumber, Instant shippedAt, List<Line> lines) {
+    /**
+     * One parcel: carrier, service, tracking number, when, which lines (line id, quantity) it
+     * holds, and when it was delivered if the target knows (null: not yet, or not known).
+     */
+    record Parcel(String carrier, String service, String trackingNumber, Instant shippedAt, List<Line> lines,
+                  Instant deliveredAt) {
+
+        public Parcel(String carrier, String service, String trackingNumber, Instant shippedAt, List<Line> lines) {
+            this(carrier, service, trackingNumber, shippedAt, lines, null);
+        }
     }
 
     record Line(String lineId, int qty) {

@@ -122,9 +122,10 @@ public class FulfilmentDispatch {
 
     /**
      * Follows one order at its target now, because the target just told the hub something about
-     * it (a webhook): its parcels become shipments without waiting for the next round. Only an
-     * order sent to that target is followed; one still being sent, or already done there, is
-     * left to the rounds. Serialised per order with the rounds of this instance (a round on
+     * it (a webhook): its parcels become shipments (and their deliveries are recorded) without
+     * waiting for the next round. Only an order sent to that target, or shipped by it (a parcel's
+     * delivery comes after), is followed; one still being sent, cancelled or failed there is left
+     * to the rounds. Serialised per order with the rounds of this instance (a round on
      * another instance may follow it at the same moment: a parcel is recorded once either way,
      * by its tracking number under the order's lock).
      *
@@ -132,7 +133,8 @@ public class FulfilmentDispatch {
      */
     public boolean followNow(FulfilmentService target, String hubOrderId) {
         Fulfilments.Fulfilment fulfilment = fulfilments.find(hubOrderId).orElse(null);
-        if (fulfilment == null || !target.target().equals(fulfilment.target()) || !Fulfilments.SENT.equals(fulfilment.status())) {
+        if (fulfilment == null || !target.target().equals(fulfilment.target())
+                || !(Fulfilments.SENT.equals(fulfilment.status()) || Fulfilments.SHIPPED.equals(fulfilment.status()))) {
             return false;
         }
         guarded(hubOrderId, () -> follow(target, hubOrderId));
@@ -151,12 +153,22 @@ public class FulfilmentDispatch {
             Map<String, Integer> byLine = new LinkedHashMap<>();
             parcel.lines().forEach(line -> byLine.merge(line.lineId(), line.qty(), Integer::sum));
             List<Shipments.Line> lines = byLine.entrySet().stream().map(e -> new Shipments.Line(e.getKey(), e.getValue())).toList();
+            Shipments.Recorded recorded;
             try {
-                shipments.record(hubOrderId, new Shipments.Request(parcel.carrier(), parcel.service(), parcel.trackingNumber(),
-                        parcel.shippedAt(), lines));
+                recorded = shipments.record(hubOrderId, new Shipments.Request(parcel.carrier(), parcel.service(),
+                        parcel.trackingNumber(), parcel.shippedAt(), lines));
             } catch (InvalidShipmentException | IllegalTransitionException e) {
                 LOG.warn("parcel {} of {} from {} not recorded: {}", parcel.trackingNumber(), hubOrderId, target.target(),
                         e.getMessage());
+                continue;
+            }
+            if (parcel.deliveredAt() != null) {
+                try {
+                    shipments.delivered(hubOrderId, recorded.shipment().shipmentId(), parcel.deliveredAt());
+                } catch (InvalidShipmentException | IllegalArgumentException | IllegalTransitionException e) {
+                    LOG.warn("delivery of parcel {} of {} from {} not recorded: {}", parcel.trackingNumber(), hubOrderId,
+                            target.target(), e.getMessage());
+                }
             }
         }
         OrderStatus status = orders.status(hubOrderId).orElseThrow();
@@ -175,7 +187,7 @@ public class FulfilmentDispatch {
                 }
             }
             default -> {
-                if (status == OrderStatus.SHIPPED) {
+                if (status == OrderStatus.SHIPPED || status == OrderStatus.DELIVERED || status == OrderStatus.COMPLETED) {
                     fulfilments.set(hubOrderId, Fulfilments.SHIPPED, null);
                 } else {
                     fulfilments.later(hubOrderId, null, followEveryMs);

@@ -175,7 +175,7 @@ public class ShipBobFulfilment implements FulfilmentService {
                 continue;
             }
             parcels.add(new Parcel(shipment.carrier() == null ? "ShipBob" : shipment.carrier(), shipment.service(),
-                    shipment.trackingNumber(), shipment.shippedAt(), lines));
+                    shipment.trackingNumber(), shipment.shippedAt(), lines, shipment.deliveredAt()));
             shipped += lines.stream().mapToInt(Line::qty).sum();
         }
         String detail = shipped + " of " + units + " units shipped by ShipBob" + (order.remoteStatus() == null ? ""
@@ -298,7 +298,7 @@ public class ShipBobFulfilment implements FulfilmentService {
                 }
                 shipments.order(account.channel(), reference, event, true);
             } else {
-                shipments.shipment(account.channel(), reference, event, false);
+                shipments.shipment(account.channel(), reference, event, false, topic.equals("order.shipment.delivered"));
             }
             return new Pushed(delivery, topic, false, List.of(reference));
         });

@@ -27,7 +27,7 @@ public class ShipBobRecords {
 
     /** A shipment as last seen; a parcel when it has a tracking number and lines. */
     record Shipment(long shipmentId, String hubOrderId, String status, String carrier, String service, String trackingNumber,
-                    Instant shippedAt) {
+                    Instant shippedAt, Instant deliveredAt) {
     }
 
     record ParcelLine(long shipmentId, String lineId, int qty) {
@@ -132,33 +132,34 @@ public class ShipBobRecords {
     }
 
     Optional<Shipment> shipment(long shipmentId) {
-        return jdbc.sql("SELECT shipment_id, hub_order_id, status, carrier, service, tracking_number, shipped_at "
-                        + "FROM shipbob_shipments WHERE shipment_id = :id")
+        return jdbc.sql("SELECT shipment_id, hub_order_id, status, carrier, service, tracking_number, shipped_at, "
+                        + "delivered_at FROM shipbob_shipments WHERE shipment_id = :id")
                 .param("id", shipmentId).query(ShipBobRecords::shipment).optional();
     }
 
     List<Shipment> shipments(String hubOrderId) {
-        return jdbc.sql("SELECT shipment_id, hub_order_id, status, carrier, service, tracking_number, shipped_at "
-                        + "FROM shipbob_shipments WHERE hub_order_id = :id ORDER BY shipment_id")
+        return jdbc.sql("SELECT shipment_id, hub_order_id, status, carrier, service, tracking_number, shipped_at, "
+                        + "delivered_at FROM shipbob_shipments WHERE hub_order_id = :id ORDER BY shipment_id")
                 .param("id", hubOrderId).query(ShipBobRecords::shipment).list();
     }
 
     private static Shipment shipment(java.sql.ResultSet rs, int n) throws java.sql.SQLException {
         OffsetDateTime shipped = rs.getObject(7, OffsetDateTime.class);
+        OffsetDateTime delivered = rs.getObject(8, OffsetDateTime.class);
         return new Shipment(rs.getLong(1), rs.getString(2), rs.getString(3), rs.getString(4), rs.getString(5), rs.getString(6),
-                shipped == null ? null : shipped.toInstant());
+                shipped == null ? null : shipped.toInstant(), delivered == null ? null : delivered.toInstant());
     }
 
     void saveShipment(Shipment shipment, boolean isNew) {
         String sql = isNew
                 ? "INSERT INTO shipbob_shipments (shipment_id, hub_order_id, status, carrier, service, tracking_number, shipped_at, "
-                        + "updated_at) VALUES (:id, :order, :status, :carrier, :service, :tracking, :shipped, :now)"
+                        + "delivered_at, updated_at) VALUES (:id, :order, :status, :carrier, :service, :tracking, :shipped, :delivered, :now)"
                 : "UPDATE shipbob_shipments SET status = :status, carrier = :carrier, service = :service, tracking_number = :tracking, "
-                        + "shipped_at = :shipped, updated_at = :now WHERE shipment_id = :id AND hub_order_id = :order";
+                        + "shipped_at = :shipped, delivered_at = :delivered, updated_at = :now WHERE shipment_id = :id AND hub_order_id = :order";
         jdbc.sql(sql).param("id", shipment.shipmentId()).param("order", shipment.hubOrderId()).param("status", shipment.status())
                 .param("carrier", shipment.carrier()).param("service", shipment.service())
                 .param("tracking", shipment.trackingNumber())
-                .param("shipped", shipment.shippedAt() == null ? null : OffsetDateTime.ofInstant(shipment.shippedAt(), ZoneOffset.UTC))
+                .param("shipped", utc(shipment.shippedAt())).param("delivered", utc(shipment.deliveredAt()))
                 .param("now", now()).update();
     }
 
@@ -193,6 +194,10 @@ public class ShipBobRecords {
         jdbc.sql("INSERT INTO shipbob_deliveries (delivery_id, topic, hub_order_id, received_at) VALUES (:id, :topic, :order, :now)")
                 .param("id", deliveryId).param("topic", topic).param("order", hubOrderId).param("now", now()).update();
         return true;
+    }
+
+    private static OffsetDateTime utc(Instant at) {
+        return at == null ? null : OffsetDateTime.ofInstant(at, ZoneOffset.UTC);
     }
 
     private static OffsetDateTime now() {

@@ -44,17 +44,24 @@ public class ShipBobShipments {
 
     /** An OrderViewModel: its status and every shipment in it. */
     void order(String channel, String hubOrderId, JsonNode order, boolean shippedTopic) {
+        order(channel, hubOrderId, order, shippedTopic, false);
+    }
+
+    private void order(String channel, String hubOrderId, JsonNode order, boolean shippedTopic, boolean deliveredTopic) {
         String status = text(order.path("status"), 40);
         if (status != null && ORDER_STATUSES.contains(status)) {
             records.remote(hubOrderId, status, detail(order.path("shipments")));
         }
         for (JsonNode shipment : order.path("shipments")) {
-            shipment(channel, hubOrderId, shipment, shippedTopic);
+            shipment(channel, hubOrderId, shipment, shippedTopic, deliveredTopic);
         }
     }
 
-    /** One ShipmentViewModel of the order. */
-    void shipment(String channel, String hubOrderId, JsonNode shipment, boolean shippedTopic) {
+    /**
+     * One ShipmentViewModel of the order; {@code deliveredTopic}: it came as
+     * {@code order.shipment.delivered}, so it was delivered (at its delivery_date, or now).
+     */
+    void shipment(String channel, String hubOrderId, JsonNode shipment, boolean shippedTopic, boolean deliveredTopic) {
         if (!shipment.path("id").canConvertToLong()) {
             problems.raise(ShipBobAccounts.CONNECTOR, channel, "shipments", "ShipBob sent a shipment of order " + hubOrderId
                     + " without its id: not taken", hubOrderId);
@@ -73,6 +80,10 @@ public class ShipBobShipments {
         if (shippedAt == null) {
             shippedAt = instant(tracking.path("shipping_date"));
         }
+        Instant deliveredAt = instant(shipment.path("delivery_date"));
+        if (deliveredAt == null && deliveredTopic) {
+            deliveredAt = Instant.now();
+        }
         ShipBobRecords.Shipment known = records.shipment(id).orElse(null);
         if (known != null && !known.hubOrderId().equals(hubOrderId)) {
             problems.raise(ShipBobAccounts.CONNECTOR, channel, "shipments", "ShipBob shipment " + id + " was recorded for order "
@@ -81,14 +92,15 @@ public class ShipBobShipments {
         }
         boolean parcelBefore = known != null && known.trackingNumber() != null && !records.parcelLinesOf(id).isEmpty();
         boolean parcelNow = trackingNumber != null && (SHIPPED.contains(status) || shippedTopic && !"Cancelled".equals(status));
+        Instant delivered = known != null && known.deliveredAt() != null ? known.deliveredAt() : deliveredAt;
         if (parcelBefore) {
-            // A parcel's tracking and lines are fixed: only its status follows ShipBob.
+            // A parcel's tracking and lines are fixed: only its status and its delivery follow ShipBob.
             records.saveShipment(new ShipBobRecords.Shipment(id, hubOrderId, status, known.carrier(), known.service(),
-                    known.trackingNumber(), known.shippedAt()), false);
+                    known.trackingNumber(), known.shippedAt(), delivered), false);
             return;
         }
         records.saveShipment(new ShipBobRecords.Shipment(id, hubOrderId, status, carrier, service, trackingNumber,
-                parcelNow ? (shippedAt == null ? Instant.now() : shippedAt) : shippedAt), known == null);
+                parcelNow ? (shippedAt == null ? Instant.now() : shippedAt) : shippedAt, delivered), known == null);
         if (parcelNow) {
             Map<String, Integer> lines = lines(channel, hubOrderId, id, shipment.path("products"));
             lines.forEach((line, qty) -> records.parcelLine(id, line, qty));

@@ -337,6 +337,19 @@ class ShipBobTest {
         assertThat(fulfilment.follow(id).parcels()).filteredOn(p -> p.trackingNumber().equals("FX2" + run)).singleElement()
                 .satisfies(p -> assertThat(p.lines()).containsExactly(new dev.orderhub.connector.FulfilmentService.Line("1", 2),
                         new dev.orderhub.connector.FulfilmentService.Line("2", 1)));
+        assertThat(fulfilment.follow(id).parcels()).filteredOn(p -> p.deliveredAt() != null).extracting(p -> p.trackingNumber())
+                .as("the parcel of the delivered event is delivered").containsExactly("FX2" + run);
+
+        // The first parcel's delivery, after the order shipped: recorded, and the order is DELIVERED.
+        ObjectNode first = null;
+        for (JsonNode shipment : STUB.order(id).path("shipments")) {
+            if (("FX1" + run).equals(shipment.path("tracking").path("tracking_number").asText())) {
+                first = ((ObjectNode) shipment).deepCopy();
+            }
+        }
+        first.put("delivery_date", Instant.now().plusSeconds(60).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString());
+        assertThat(push(STUB.signed("order.shipment.delivered", first)).status()).isEqualTo(200);
+        assertThat(hub.get("/api/orders/" + id).text("status")).isEqualTo("DELIVERED");
     }
 
     // ---- polls ---------------------------------------------------------------------------------
