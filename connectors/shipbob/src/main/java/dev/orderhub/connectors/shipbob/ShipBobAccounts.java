@@ -70,11 +70,8 @@ public class ShipBobAccounts {
                     .decode(secret.substring("whsec_".length()))).orElse(null);
             Duration poll = properties.getDuration("pollInterval").orElseThrow();
             Duration stock = properties.getDuration("stockInterval").orElseThrow();
-            for (var interval : List.of(java.util.Map.entry("pollInterval", poll), java.util.Map.entry("stockInterval", stock))) {
-                if (interval.getValue().toMillis() < 100) {
-                    problems.add(at + interval.getKey() + ": at least 100ms, is " + interval.getValue().toMillis() + "ms");
-                }
-            }
+            atLeast100ms(problems, at + "pollInterval", poll);
+            atLeast100ms(problems, at + "stockInterval", stock);
             ChannelClient api = clients.forAccount(ChannelAccount.of(CONNECTOR, channel, properties.getUri("endpoint").orElseThrow(),
                     new AllowedHosts(List.copyOf(properties.allowedHosts())),
                     new Credentials.StaticToken(properties.getString("apiToken").orElseThrow(),
@@ -85,6 +82,12 @@ public class ShipBobAccounts {
         }
         ConnectorConfigurationException.throwIfAny(problems);
         this.account = found;
+    }
+
+    private static void atLeast100ms(List<String> problems, String property, Duration interval) {
+        if (interval.toMillis() < 100) {
+            problems.add(property + ": at least 100ms, is " + interval.toMillis() + "ms");
+        }
     }
 
     /** The account, if one is configured. */

@@ -108,8 +108,7 @@ public class ShipBobFulfilment implements FulfilmentService {
         }
         if (answer.status() == 422 || answer.status() == 400) {
             String problem = problem(answer);
-            if (problem.toLowerCase(java.util.Locale.ROOT).contains("referenceid") || problem.toLowerCase(java.util.Locale.ROOT)
-                    .contains("reference id") || problem.toLowerCase(java.util.Locale.ROOT).contains("reference_id")) {
+            if (problem.toLowerCase(java.util.Locale.ROOT).replaceAll("[ _]", "").contains("referenceid")) {
                 // ShipBob has an order of this reference already (an attempt whose answer was lost): take it.
                 Optional<JsonNode> there = findByReference(account, request.hubOrderId());
                 if (there.isPresent()) {

@@ -67,7 +67,9 @@ public class ShipBobPoll {
                 if (batch.isEmpty()) {
                     break;
                 }
-                batch.forEach(o -> seen.add(o.hubOrderId()));
+                Set<String> asked = new HashSet<>();
+                batch.forEach(o -> asked.add(o.hubOrderId()));
+                seen.addAll(asked);
                 List<Long> ids = batch.stream().map(ShipBobRecords.SentOrder::shipbobOrderId).toList();
                 HttpAnswer answer = account.api().send(account.policies().get("find-orders"), HttpCall.get(ShipBobFulfilment.API
                         + "/order").query("IDs", ids).query("Limit", 250)
@@ -78,7 +80,7 @@ public class ShipBobPoll {
                 }
                 for (JsonNode order : answer.json()) {
                     String reference = ShipBobShipments.text(order.path("reference_id"), 300);
-                    if (reference == null || batch.stream().noneMatch(o -> o.hubOrderId().equals(reference))) {
+                    if (reference == null || !asked.contains(reference)) {
                         continue;
                     }
                     transaction.executeWithoutResult(status -> {

@@ -44,16 +44,12 @@ public class ShipBobShipments {
 
     /** An OrderViewModel: its status and every shipment in it. */
     void order(String channel, String hubOrderId, JsonNode order, boolean shippedTopic) {
-        order(channel, hubOrderId, order, shippedTopic, false);
-    }
-
-    private void order(String channel, String hubOrderId, JsonNode order, boolean shippedTopic, boolean deliveredTopic) {
         String status = text(order.path("status"), 40);
         if (status != null && ORDER_STATUSES.contains(status)) {
             records.remote(hubOrderId, status, detail(order.path("shipments")));
         }
         for (JsonNode shipment : order.path("shipments")) {
-            shipment(channel, hubOrderId, shipment, shippedTopic, deliveredTopic);
+            shipment(channel, hubOrderId, shipment, shippedTopic, false);
         }
     }
 

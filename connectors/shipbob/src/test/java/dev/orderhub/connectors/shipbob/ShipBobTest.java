@@ -22,7 +22,6 @@ import dev.orderhub.HubClient;
 import dev.orderhub.conformance.OpenApiContract;
 import dev.orderhub.conformance.StubTap;
 import dev.orderhub.fulfilment.FulfilmentDispatch;
-import org.apache.camel.CamelContext;
 import org.apache.camel.test.spring.junit5.CamelSpringBootTest;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
@@ -97,8 +96,6 @@ class ShipBobTest {
     ShipBobFulfilment fulfilment;
     @Autowired
     ShipBobPoll poll;
-    @Autowired
-    CamelContext camel;
     @Autowired
     JdbcClient jdbc;
 
